@@ -48,7 +48,11 @@ export const Apis = {
   DeleteTopics: defineApi('DeleteTopics', DeleteTopicsRequest, DeleteTopicsResponse),
   DeleteRecords: defineApi('DeleteRecords', DeleteRecordsRequest, DeleteRecordsResponse),
   InitProducerId: defineApi('InitProducerId', InitProducerIdRequest, InitProducerIdResponse),
-  OffsetForLeaderEpoch: defineApi('OffsetForLeaderEpoch', OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse),
+  OffsetForLeaderEpoch: defineApi(
+    'OffsetForLeaderEpoch',
+    OffsetForLeaderEpochRequest,
+    OffsetForLeaderEpochResponse,
+  ),
   DescribeConfigs: defineApi('DescribeConfigs', DescribeConfigsRequest, DescribeConfigsResponse),
   SaslAuthenticate: defineApi('SaslAuthenticate', SaslAuthenticateRequest, SaslAuthenticateResponse),
   CreatePartitions: defineApi('CreatePartitions', CreatePartitionsRequest, CreatePartitionsResponse),

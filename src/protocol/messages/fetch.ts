@@ -1,8 +1,10 @@
 import type { MessageSpec } from '../schema.js'
 
 /**
- * Fetch (key 1), versions 4-12.
- * v4 is the floor since Kafka 4.0: it brings the isolation level and record
+ * Fetch (key 1), versions 0-12.
+ * v0-3 (old message formats, removed in Kafka 4.0) are decoded only so the
+ * broker can refuse them in their own form; v1 adds throttle time, v3 a total
+ * byte limit. v4 brings the isolation level and record
  * batch format v2, with the last stable offset and aborted transactions in
  * the response. v5 adds log start offsets, v6 only the storage error, v7
  * incremental fetch sessions (KIP-227), v8 answers before throttling, v9 the
@@ -15,7 +17,7 @@ export const FetchRequest = {
   apiKey: 1,
   name: 'FetchRequest',
   type: 'request',
-  validVersions: '4-12',
+  validVersions: '0-12',
   flexibleVersions: '12+',
   fields: [
     // Lets a KRaft controller reject fetches aimed at another cluster.
@@ -84,7 +86,7 @@ export const FetchResponse = {
   apiKey: 1,
   name: 'FetchResponse',
   type: 'response',
-  validVersions: '4-12',
+  validVersions: '0-12',
   flexibleVersions: '12+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },

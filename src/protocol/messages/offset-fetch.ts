@@ -1,9 +1,8 @@
 import type { MessageSpec } from '../schema.js'
 
 /**
- * OffsetFetch (key 9), versions 1-8.
- * v1 reads offsets from the internal offsets topic (v0, ZooKeeper-backed, is
- * not supported); v2 allows a null topic list meaning "every topic" and adds a
+ * OffsetFetch (key 9), versions 0-8.
+ * v0 (ZooKeeper-era, same layout as v1) and v1 read committed offsets; v2 allows a null topic list meaning "every topic" and adds a
  * group-level error code; v3 adds throttle time; v4 only changes when the
  * broker throttles; v5 returns the leader epoch of each offset; v6 is the first
  * flexible version; v7 adds the require-stable flag (KIP-447); v8 fetches for
@@ -14,7 +13,7 @@ export const OffsetFetchRequest = {
   apiKey: 9,
   name: 'OffsetFetchRequest',
   type: 'request',
-  validVersions: '1-8',
+  validVersions: '0-8',
   flexibleVersions: '6+',
   fields: [
     // Single-group form, replaced by `groups` in v8.
@@ -60,7 +59,7 @@ export const OffsetFetchResponse = {
   apiKey: 9,
   name: 'OffsetFetchResponse',
   type: 'response',
-  validVersions: '1-8',
+  validVersions: '0-8',
   flexibleVersions: '6+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '3+' },

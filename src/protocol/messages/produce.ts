@@ -1,9 +1,11 @@
 import type { MessageSpec } from '../schema.js'
 
 /**
- * Produce (key 0), versions 3-9.
- * v3 is the floor: it brings the transactional id and record batch format v2,
- * and Kafka 4.0 dropped everything older. v4 only widens the error set
+ * Produce (key 0), versions 0-9.
+ * v0-2 carry the old message formats; Kafka 4.0 dropped them and the broker
+ * only decodes them to refuse them in their own form. v1 adds throttle time,
+ * v2 the log-append time. v3 brings the transactional id and record batch
+ * format v2. v4 only widens the error set
  * (KAFKA_STORAGE_ERROR), v5 and v6 change nothing on the request, v7 allows
  * zstd batches (KIP-110), v8 lets the response name the records that sank a
  * batch (KIP-467), and v9 is the first flexible version. Later versions add
@@ -13,7 +15,7 @@ export const ProduceRequest = {
   apiKey: 0,
   name: 'ProduceRequest',
   type: 'request',
-  validVersions: '3-9',
+  validVersions: '0-9',
   flexibleVersions: '9+',
   fields: [
     // Null for plain and idempotent producers; the broker authorizes transactional writes by it.
@@ -47,7 +49,7 @@ export const ProduceResponse = {
   apiKey: 0,
   name: 'ProduceResponse',
   type: 'response',
-  validVersions: '3-9',
+  validVersions: '0-9',
   flexibleVersions: '9+',
   fields: [
     {

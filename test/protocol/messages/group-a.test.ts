@@ -6,6 +6,7 @@ import { MetadataRequest, MetadataResponse } from '../../../src/protocol/message
 import { ProduceRequest, ProduceResponse } from '../../../src/protocol/messages/produce.js'
 import { Reader } from '../../../src/protocol/reader.js'
 import type { MessageSpec } from '../../../src/protocol/schema.js'
+import { Writer } from '../../../src/protocol/writer.js'
 import { checkRoundTrip } from '../support/round-trip.js'
 
 /** Bytes from hex written in groups, one group per field, so expectations read like the wire layout. */
@@ -29,8 +30,8 @@ describe('Produce schema (key 0, v3-9)', () => {
     checkRoundTrip(ProduceResponse)
   })
 
-  it('rejects versions outside 3-9', () => {
-    expect(() => messageCodec(ProduceRequest, 2)).toThrow()
+  it('rejects versions outside 0-9', () => {
+    expect(() => messageCodec(ProduceRequest, 10)).toThrow()
     expect(() => messageCodec(ProduceResponse, 10)).toThrow()
   })
 
@@ -146,8 +147,8 @@ describe('Fetch schema (key 1, v4-12)', () => {
     checkRoundTrip(FetchResponse)
   })
 
-  it('rejects versions outside 4-12', () => {
-    expect(() => messageCodec(FetchRequest, 3)).toThrow()
+  it('rejects versions outside 0-12', () => {
+    expect(() => messageCodec(FetchRequest, 13)).toThrow()
     expect(() => messageCodec(FetchResponse, 13)).toThrow()
   })
 
@@ -361,8 +362,8 @@ describe('ListOffsets schema (key 2, v1-7)', () => {
     checkRoundTrip(ListOffsetsResponse)
   })
 
-  it('rejects version 0, removed in Kafka 4.0', () => {
-    expect(() => messageCodec(ListOffsetsRequest, 0)).toThrow()
+  it('rejects versions past 7', () => {
+    expect(() => messageCodec(ListOffsetsRequest, 8)).toThrow()
     expect(() => messageCodec(ListOffsetsResponse, 8)).toThrow()
   })
 
@@ -422,7 +423,16 @@ describe('ListOffsets schema (key 2, v1-7)', () => {
       topics: [
         {
           name: 't',
-          partitions: [{ partitionIndex: 3, errorCode: 0, timestamp: -1n, offset: 42n, leaderEpoch: -1 }],
+          partitions: [
+            {
+              partitionIndex: 3,
+              errorCode: 0,
+              oldStyleOffsets: [],
+              timestamp: -1n,
+              offset: 42n,
+              leaderEpoch: -1,
+            },
+          ],
         },
       ],
     })
@@ -451,6 +461,7 @@ describe('ListOffsets schema (key 2, v1-7)', () => {
     expect(decoded.topics[0].partitions[0]).toEqual({
       partitionIndex: 3,
       errorCode: 0,
+      oldStyleOffsets: [],
       timestamp: 16n,
       offset: 42n,
       leaderEpoch: 2,
@@ -589,5 +600,61 @@ describe('Metadata schema (key 3, v0-12)', () => {
     )
     // before v12 a topic name may not be null
     expect(() => encodeMessage(MetadataResponse, 11, response)).toThrow()
+  })
+})
+
+describe('versions kept only to refuse them in their own form', () => {
+  it('ListOffsets v0 carries maxNumOffsets and answers with a list of offsets', () => {
+    const w = new Writer()
+    // replicaId, one topic "t", one partition 2, timestamp -1, maxNumOffsets 1
+    w.writeInt32(-1)
+      .writeInt32(1)
+      .writeNullableString('t')
+      .writeInt32(1)
+      .writeInt32(2)
+      .writeInt64(-1n)
+      .writeInt32(1)
+    const decoded = messageCodec(ListOffsetsRequest, 0).decode(new Reader(w.finish()))
+    expect(decoded.topics[0].partitions[0]).toMatchObject({
+      partitionIndex: 2,
+      timestamp: -1n,
+      maxNumOffsets: 1,
+    })
+    const response = encodeMessage(ListOffsetsResponse, 0, {
+      topics: [{ name: 't', partitions: [{ partitionIndex: 2, errorCode: 35, oldStyleOffsets: [5n] }] }],
+    })
+    const expected = new Writer()
+    expected
+      .writeInt32(1)
+      .writeNullableString('t')
+      .writeInt32(1)
+      .writeInt32(2)
+      .writeInt16(35)
+      .writeInt32(1)
+      .writeInt64(5n)
+    expect(response).toEqual(expected.finish())
+  })
+
+  it('Produce v2 response has log-append time but no log start offset', () => {
+    const bytes = encodeMessage(ProduceResponse, 2, {
+      responses: [
+        {
+          name: 't',
+          partitionResponses: [{ index: 0, errorCode: 35, baseOffset: -1n, logAppendTimeMs: -1n }],
+        },
+      ],
+      throttleTimeMs: 0,
+    })
+    const expected = new Writer()
+    expected
+      .writeInt32(1)
+      .writeNullableString('t')
+      .writeInt32(1)
+      .writeInt32(0)
+      .writeInt16(35)
+      .writeInt64(-1n)
+      .writeInt64(-1n)
+      .writeInt32(0)
+    expect(bytes).toEqual(expected.finish())
   })
 })

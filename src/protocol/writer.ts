@@ -101,6 +101,7 @@ export class Writer {
   }
 
   writeVarint(v: number): this {
+    if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new ProtocolError(`varint out of int32 range: ${v}`)
     // zigzag: maps small negative and positive values to small unsigned ones
     return this.writeUVarint(((v << 1) ^ (v >> 31)) >>> 0)
   }
@@ -120,7 +121,8 @@ export class Writer {
   /** Zigzag varlong from a safe integer; the record hot path avoids bigint. */
   writeVarlongNumber(v: number): this {
     if (!Number.isSafeInteger(v)) throw new ProtocolError(`varlong out of safe range: ${v}`)
-    let z = v >= 0 ? v * 2 : -v * 2 - 1
+    // zigzag without precision loss: -v - 1 is exact for every safe negative v
+    let z = v >= 0 ? v * 2 : (-v - 1) * 2 + 1
     this.reserve(10)
     const buf = this.buffer
     while (z >= 0x80) {

@@ -172,6 +172,7 @@ export class Reader {
   }
 
   skip(n: number, what = 'field'): void {
+    if (!Number.isInteger(n) || n < 0) throw new ProtocolError(`cannot skip ${n} bytes of ${what}`)
     this.ensure(n, what)
     this.offset += n
   }

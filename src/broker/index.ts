@@ -1,4 +1,4 @@
 // `sluice/broker`: the embedded Kafka-compatible broker.
-// startBroker() arrives with issue 3; this entry point exists so the package's
-// export map is stable from the start.
-export {}
+export { type RunningBroker, startBroker } from './broker.js'
+export type { Logger, LogLevel } from './logger.js'
+export { BrokerConfigError, type BrokerOptions } from './options.js'

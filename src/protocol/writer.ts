@@ -101,7 +101,8 @@ export class Writer {
   }
 
   writeVarint(v: number): this {
-    if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new ProtocolError(`varint out of int32 range: ${v}`)
+    if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31)
+      throw new ProtocolError(`varint out of int32 range: ${v}`)
     // zigzag: maps small negative and positive values to small unsigned ones
     return this.writeUVarint(((v << 1) ^ (v >> 31)) >>> 0)
   }

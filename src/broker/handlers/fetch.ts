@@ -1,0 +1,169 @@
+/**
+ * Fetch (1), versions 0-12. v0-3 are advertised for librdkafka's feature
+ * checks but would need old message formats: every partition is answered
+ * with UNSUPPORTED_VERSION.
+ * - Whole batches from the one containing the fetch offset; at least one
+ *   batch even when larger than the limits, then `partitionMaxBytes` per
+ *   partition and `maxBytes` in total.
+ * - Long poll: answers once `minBytes` are available or `maxWaitMs` has
+ *   passed; an append to any requested partition re-checks at once.
+ * - High watermark = last stable offset = log end (no replication, no
+ *   transactions); log start offset; OFFSET_OUT_OF_RANGE outside the log.
+ * - Fetch sessions (KIP-227) are not kept: every answer has session id 0,
+ *   which clients take as "send full requests"; an incremental request for a
+ *   session we never created gets FETCH_SESSION_ID_NOT_FOUND.
+ * - Leader epoch is 0: a client that claims a newer one gets UNKNOWN_LEADER_EPOCH.
+ */
+import { ErrorCode } from '../../protocol/error-codes.js'
+import { Apis } from '../../protocol/messages/index.js'
+import type { MessageOf } from '../../protocol/schema.js'
+import type { BrokerContext } from '../broker-context.js'
+import { PartitionWatchers } from '../fetch/partition-watchers.js'
+import { defineHandler } from './handler.js'
+
+type FetchRequestBody = MessageOf<typeof Apis.Fetch.request>
+
+const NO_SESSION = 0
+const LEADER_EPOCH = 0
+/** Kafka's cap on how long a fetch may park, whatever the client asks. */
+const MAX_WAIT_CAP_MS = 60_000
+
+/** Kafka sends an empty record set, never a null one: librdkafka refuses a -1 size. */
+const NO_RECORDS = Buffer.alloc(0)
+
+/** Fetch v4 is the first that returns record batches (magic 2). */
+const FIRST_BATCH_FORMAT_VERSION = 4
+
+interface PartitionAnswer {
+  partitionIndex: number
+  errorCode: number
+  highWatermark: bigint
+  lastStableOffset: bigint
+  logStartOffset: bigint
+  abortedTransactions: never[] | null
+  preferredReadReplica: number
+  records: Buffer
+}
+
+export const fetchHandler = defineHandler({
+  api: Apis.Fetch,
+  minVersion: 0,
+  maxVersion: 12,
+  handle(body, { broker, version }) {
+    if (version < FIRST_BATCH_FORMAT_VERSION) return refuseOldVersion(body)
+    if (body.sessionId !== NO_SESSION) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
+        sessionId: NO_SESSION,
+        responses: [],
+      }
+    }
+    const first = readAll(broker, body)
+    const maxWait = Math.min(Math.max(body.maxWaitMs, 0), MAX_WAIT_CAP_MS)
+    if (first.bytes >= body.minBytes || maxWait === 0 || first.hasError) return first.response
+    return new Promise((resolve) => {
+      const keys = body.topics.flatMap((t) =>
+        t.partitions.map((p) => PartitionWatchers.key(t.topic, p.partition)),
+      )
+      const watch = broker.watchers.watch(
+        keys,
+        maxWait,
+        () => {
+          const again = readAll(broker, body)
+          if (again.bytes >= body.minBytes || again.hasError) {
+            watch.cancel()
+            resolve(again.response)
+          }
+        },
+        () => resolve(readAll(broker, body).response),
+      )
+    })
+  },
+})
+
+/** Reads every requested partition once; reports how many record bytes that found. */
+function readAll(broker: BrokerContext, body: FetchRequestBody) {
+  let remaining = Math.max(body.maxBytes, 0)
+  let bytes = 0
+  let hasError = false
+  const responses = body.topics.map((t) => ({
+    topic: t.topic,
+    partitions: t.partitions.map((p): PartitionAnswer => {
+      const answer = readPartition(broker, t.topic, p, remaining, bytes === 0)
+      if (answer.errorCode !== ErrorCode.NONE) hasError = true
+      const size = answer.records.length
+      bytes += size
+      remaining = Math.max(remaining - size, 0)
+      return answer
+    }),
+  }))
+  return {
+    bytes,
+    hasError,
+    response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: NO_SESSION, responses },
+  }
+}
+
+function readPartition(
+  broker: BrokerContext,
+  topic: string,
+  p: FetchRequestBody['topics'][number]['partitions'][number],
+  totalRemaining: number,
+  firstWithData: boolean,
+): PartitionAnswer {
+  const partition = broker.topics.partition(topic, p.partition)
+  if (!partition) return errorAnswer(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+  if (p.currentLeaderEpoch > LEADER_EPOCH) return errorAnswer(p.partition, ErrorCode.UNKNOWN_LEADER_EPOCH)
+  const log = partition.log
+  const offset = Number(p.fetchOffset)
+  const answer: PartitionAnswer = {
+    partitionIndex: p.partition,
+    errorCode: ErrorCode.NONE,
+    highWatermark: BigInt(log.logEndOffset),
+    lastStableOffset: BigInt(log.logEndOffset),
+    logStartOffset: BigInt(log.logStartOffset),
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records: NO_RECORDS,
+  }
+  if (offset < log.logStartOffset || offset > log.logEndOffset) {
+    answer.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE
+    return answer
+  }
+  // the first partition with data returns at least one batch whatever the limits, so a
+  // batch larger than max bytes can never block a consumer (KIP-74)
+  const limit = firstWithData
+    ? Math.max(Math.min(p.partitionMaxBytes, totalRemaining), 1)
+    : Math.min(p.partitionMaxBytes, totalRemaining)
+  if (offset < log.logEndOffset && limit > 0) {
+    const batches = log.read(offset, limit)
+    // the log always yields one batch; past the first partition with data, one that does
+    // not fit waits for a later fetch rather than overshoot the response limit
+    const fits = firstWithData || (batches.length > 0 && batches[0].length <= limit)
+    if (batches.length > 0 && fits)
+      answer.records = batches.length === 1 ? batches[0] : Buffer.concat(batches)
+  }
+  return answer
+}
+
+function refuseOldVersion(body: FetchRequestBody) {
+  const responses = body.topics.map((t) => ({
+    topic: t.topic,
+    partitions: t.partitions.map((p) => errorAnswer(p.partition, ErrorCode.UNSUPPORTED_VERSION)),
+  }))
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: NO_SESSION, responses }
+}
+
+function errorAnswer(partitionIndex: number, errorCode: number): PartitionAnswer {
+  return {
+    partitionIndex,
+    errorCode,
+    highWatermark: -1n,
+    lastStableOffset: -1n,
+    logStartOffset: -1n,
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records: NO_RECORDS,
+  }
+}

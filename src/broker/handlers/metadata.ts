@@ -1,0 +1,97 @@
+/**
+ * Metadata (3), versions 0-12.
+ * - One broker: this node, at the address its listener really bound.
+ * - All topics for a v0 empty list or a v1+ null list; otherwise those named
+ *   (or, v10+, given by topic id).
+ * - An unknown topic is created on the spot when the broker allows it and the
+ *   request does too (v4+ `allowAutoTopicCreation`), and is answered at once
+ *   with its partitions rather than LEADER_NOT_AVAILABLE: there is no leader
+ *   election to wait for.
+ * - Leader epoch is 0, replicas and ISR are this node.
+ */
+import { ErrorCode } from '../../protocol/error-codes.js'
+import { Apis } from '../../protocol/messages/index.js'
+import type { BrokerContext } from '../broker-context.js'
+import type { Topic } from '../topics/topic.js'
+import { invalidTopicNameReason } from '../topics/topic-name.js'
+import { defineHandler } from './handler.js'
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
+/** Bitfield of every topic ACL operation (READ..ALTER_CONFIGS): there is no authorizer, all are allowed. */
+const ALL_TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((bits, op) => bits | (1 << op), 0)
+const OPERATIONS_NOT_REQUESTED = -2147483648
+
+export const metadataHandler = defineHandler({
+  api: Apis.Metadata,
+  minVersion: 0,
+  maxVersion: 12,
+  async handle(body, { broker, version }) {
+    const wantsAll = body.topics === null || (version === 0 && body.topics.length === 0)
+    const operations = body.includeTopicAuthorizedOperations ? ALL_TOPIC_OPERATIONS : OPERATIONS_NOT_REQUESTED
+    const topics = []
+    if (wantsAll) {
+      for (const topic of broker.topics.list()) topics.push(describeTopic(broker, topic, operations))
+    } else {
+      for (const requested of body.topics ?? []) {
+        topics.push(await lookUp(broker, requested, body.allowAutoTopicCreation, operations))
+      }
+    }
+    return {
+      throttleTimeMs: 0,
+      brokers: [
+        { nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null },
+      ],
+      clusterId: broker.clusterId,
+      controllerId: broker.nodeId,
+      topics,
+      clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
+    }
+  },
+})
+
+async function lookUp(
+  broker: BrokerContext,
+  requested: { name: string | null; topicId: string },
+  allowAutoCreate: boolean,
+  operations: number,
+) {
+  if (requested.name === null) {
+    const byId = broker.topics.getById(requested.topicId)
+    if (byId) return describeTopic(broker, byId, operations)
+    return topicError(null, requested.topicId, ErrorCode.UNKNOWN_TOPIC_ID)
+  }
+  const name = requested.name
+  const existing = broker.topics.get(name)
+  if (existing) return describeTopic(broker, existing, operations)
+  if (invalidTopicNameReason(name)) return topicError(name, ZERO_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION)
+  if (!allowAutoCreate || !broker.options.autoCreateTopics) {
+    return topicError(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+  }
+  const created = await broker.topics.getOrCreate(name, broker.options.defaultPartitions)
+  broker.logger.info(`auto-created topic ${name} with ${created.partitions.length} partitions`)
+  return describeTopic(broker, created, operations)
+}
+
+function topicError(name: string | null, topicId: string, errorCode: number) {
+  return { errorCode, name, topicId, isInternal: false, partitions: [] }
+}
+
+function describeTopic(broker: BrokerContext, topic: Topic, operations: number) {
+  const node = broker.nodeId
+  return {
+    errorCode: ErrorCode.NONE,
+    name: topic.name,
+    topicId: topic.id,
+    isInternal: false,
+    partitions: topic.partitions.map((p) => ({
+      errorCode: ErrorCode.NONE,
+      partitionIndex: p.index,
+      leaderId: node,
+      leaderEpoch: 0,
+      replicaNodes: [node],
+      isrNodes: [node],
+      offlineReplicas: [],
+    })),
+    topicAuthorizedOperations: operations,
+  }
+}

@@ -1,0 +1,87 @@
+import { ProtocolError } from '../../protocol/protocol-error.js'
+
+/** A frame must at least hold the 8-byte request header prefix. */
+const MIN_FRAME_BYTES = 8
+
+/**
+ * Cuts a TCP byte stream into size-prefixed Kafka frames.
+ *
+ * The size is checked the moment its 4 bytes arrive: a frame announced larger
+ * than `maxFrameBytes` (Kafka's `socket.request.max.bytes`) is refused before
+ * a single byte of its body is buffered.
+ */
+export class FrameSplitter {
+  private chunks: Buffer[] = []
+  private buffered = 0
+  /** Size of the frame being assembled, or -1 while its prefix is incomplete. */
+  private expected = -1
+
+  constructor(private readonly maxFrameBytes: number) {}
+
+  /** Bytes received but not yet handed out as a frame (the partial frame). */
+  get pendingBytes(): number {
+    return this.buffered
+  }
+
+  /** Feeds a chunk; returns the complete frames it finished (without their size prefix). */
+  push(chunk: Buffer): Buffer[] {
+    this.chunks.push(chunk)
+    this.buffered += chunk.length
+    const frames: Buffer[] = []
+    for (;;) {
+      if (this.expected < 0) {
+        if (this.buffered < 4) break
+        const size = this.peekInt32()
+        if (size < MIN_FRAME_BYTES)
+          throw new ProtocolError(`frame size ${size} is below the ${MIN_FRAME_BYTES}-byte minimum`)
+        if (size > this.maxFrameBytes) {
+          throw new ProtocolError(
+            `frame of ${size} bytes exceeds the ${this.maxFrameBytes}-byte request limit`,
+          )
+        }
+        this.consume(4)
+        this.expected = size
+      }
+      if (this.buffered < this.expected) break
+      frames.push(this.consume(this.expected))
+      this.expected = -1
+    }
+    return frames
+  }
+
+  private peekInt32(): number {
+    const first = this.chunks[0]
+    if (first.length >= 4) return first.readInt32BE(0)
+    return this.concatAll().readInt32BE(0)
+  }
+
+  private concatAll(): Buffer {
+    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered)
+    this.chunks = [all]
+    return all
+  }
+
+  /** Removes `n` bytes from the front, copying only when they span chunks. */
+  private consume(n: number): Buffer {
+    const first = this.chunks[0]
+    let out: Buffer
+    if (first.length >= n) {
+      out = first.subarray(0, n)
+      if (first.length === n) this.chunks.shift()
+      else this.chunks[0] = first.subarray(n)
+    } else {
+      out = Buffer.allocUnsafe(n)
+      let filled = 0
+      while (filled < n) {
+        const c = this.chunks[0]
+        const take = Math.min(c.length, n - filled)
+        c.copy(out, filled, 0, take)
+        filled += take
+        if (take === c.length) this.chunks.shift()
+        else this.chunks[0] = c.subarray(take)
+      }
+    }
+    this.buffered -= n
+    return out
+  }
+}

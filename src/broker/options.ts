@@ -1,0 +1,120 @@
+import type { FsyncPolicy } from './log/partition-log.js'
+import { type Logger, type LogLevel, silentLogger, stderrLogger } from './logger.js'
+
+export interface BrokerOptions {
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string
+  /** Port to listen on; 0 picks a free one. Default 9092. */
+  port?: number
+  /** Directory for the disk engine; absent means everything lives in memory. */
+  dataDir?: string
+  /** Partitions of an auto-created topic, and of CreateTopics with -1 (`num.partitions`). Default 1. */
+  defaultPartitions?: number
+  /** Create a topic when a client asks for one that does not exist (`auto.create.topics.enable`). Default true. */
+  autoCreateTopics?: boolean
+  /** Default `retention.ms` of new topics (`log.retention.ms`). Default 7 days; -1 keeps forever. */
+  retentionMs?: number
+  /** Default `retention.bytes` of new topics (`log.retention.bytes`). Default -1 (no limit). */
+  retentionBytes?: number
+  /** Default `segment.bytes` (`log.segment.bytes`). Default 1 GiB. */
+  segmentBytes?: number
+  /** Default `segment.ms` (`log.roll.ms`). Default 7 days. */
+  segmentMs?: number
+  /** How often retention runs (`log.retention.check.interval.ms`). Default 5 minutes. */
+  retentionCheckIntervalMs?: number
+  /** When the disk engine fsyncs: `never`, every `flushIntervalMs`, or `always` before acknowledging. Default `interval`. */
+  fsync?: FsyncPolicy
+  /** Interval for `fsync: 'interval'`. Default 1000 ms. */
+  flushIntervalMs?: number
+  /** Largest request accepted (`socket.request.max.bytes`); larger ones close the connection. Default 100 MiB. */
+  maxRequestBytes?: number
+  /** Unanswered requests per connection before reading pauses. Default 100. */
+  maxInFlightPerConnection?: number
+  /** This broker's node id in metadata. Default 1. */
+  nodeId?: number
+  /** Cluster id reported in metadata. Default a fixed id per data directory, random in memory. */
+  clusterId?: string
+  /** Where log lines go: a Logger, or a level for the default stderr logger. Default `warn`. */
+  logger?: Logger | LogLevel
+}
+
+export type ResolvedBrokerOptions = Required<Omit<BrokerOptions, 'dataDir' | 'clusterId' | 'logger'>> & {
+  dataDir: string | undefined
+  clusterId: string | undefined
+  logger: Logger
+}
+
+/** Thrown at construction when an option is invalid; names the option and the reason. */
+export class BrokerConfigError extends Error {
+  override readonly name = 'BrokerConfigError'
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`invalid broker option ${key}: ${reason}`)
+  }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+function integer(key: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new BrokerConfigError(key, `must be an integer, got ${String(value)}`)
+  if (value < min || value > max)
+    throw new BrokerConfigError(key, `must be between ${min} and ${max}, got ${value}`)
+  return value
+}
+
+function resolveLogger(value: BrokerOptions['logger']): Logger {
+  if (value === undefined) return stderrLogger('warn')
+  if (typeof value === 'string') {
+    if (!['debug', 'info', 'warn', 'error', 'silent'].includes(value)) {
+      throw new BrokerConfigError('logger', `unknown level ${value}`)
+    }
+    return value === 'silent' ? silentLogger : stderrLogger(value)
+  }
+  if (typeof value.warn !== 'function')
+    throw new BrokerConfigError('logger', 'must be a level or an object with debug/info/warn/error')
+  return value
+}
+
+export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBrokerOptions {
+  const fsync = options.fsync ?? 'interval'
+  if (!['never', 'interval', 'always'].includes(fsync)) {
+    throw new BrokerConfigError('fsync', `must be never, interval or always, got ${String(fsync)}`)
+  }
+  if (options.dataDir !== undefined && (typeof options.dataDir !== 'string' || options.dataDir === '')) {
+    throw new BrokerConfigError('dataDir', 'must be a non-empty path')
+  }
+  const host = options.host ?? '127.0.0.1'
+  if (typeof host !== 'string' || host === '')
+    throw new BrokerConfigError('host', 'must be a non-empty string')
+  return {
+    host,
+    port: integer('port', options.port ?? 9092, 0, 65535),
+    dataDir: options.dataDir,
+    defaultPartitions: integer('defaultPartitions', options.defaultPartitions ?? 1, 1, 10_000),
+    autoCreateTopics: options.autoCreateTopics ?? true,
+    retentionMs: integer('retentionMs', options.retentionMs ?? 7 * DAY_MS, -1),
+    retentionBytes: integer('retentionBytes', options.retentionBytes ?? -1, -1),
+    segmentBytes: integer('segmentBytes', options.segmentBytes ?? 1024 * 1024 * 1024, 14, 2 ** 31 - 1),
+    segmentMs: integer('segmentMs', options.segmentMs ?? 7 * DAY_MS, 1),
+    retentionCheckIntervalMs: integer(
+      'retentionCheckIntervalMs',
+      options.retentionCheckIntervalMs ?? 300_000,
+      1,
+    ),
+    fsync,
+    flushIntervalMs: integer('flushIntervalMs', options.flushIntervalMs ?? 1000, 1),
+    maxRequestBytes: integer(
+      'maxRequestBytes',
+      options.maxRequestBytes ?? 100 * 1024 * 1024,
+      1024,
+      2 ** 31 - 1,
+    ),
+    maxInFlightPerConnection: integer('maxInFlightPerConnection', options.maxInFlightPerConnection ?? 100, 1),
+    nodeId: integer('nodeId', options.nodeId ?? 1, 0, 2 ** 31 - 1),
+    clusterId: options.clusterId,
+    logger: resolveLogger(options.logger),
+  }
+}

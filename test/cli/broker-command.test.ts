@@ -1,0 +1,34 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { Apis } from '../../src/protocol/messages/index.js'
+import { WireClient } from '../broker/support/wire-client.js'
+import { type BrokerProcess, spawnBroker } from '../support/broker-process.js'
+
+describe('sluice broker', () => {
+  let broker: BrokerProcess | undefined
+
+  afterEach(() => {
+    broker?.child.kill('SIGKILL')
+  })
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`prints where it listens, serves clients, and exits 0 on ${signal}`, async () => {
+      broker = await spawnBroker(['--log-level', 'info', '--partitions', '2'])
+      expect(broker.bootstrap).toMatch(/^127\.0\.0\.1:\d+$/)
+      const client = await WireClient.connect(broker.bootstrap)
+      const meta = await client.send(Apis.Metadata, 12, {
+        topics: [{ name: 'cli', topicId: '00000000-0000-0000-0000-000000000000' }],
+      })
+      expect(meta.topics[0].partitions).toHaveLength(2)
+      broker.child.kill(signal)
+      expect(await broker.exited).toBe(0)
+      expect(broker.stderr()).toMatch(/broker stopped/)
+      await client.close()
+    })
+  }
+
+  it('rejects a bad option with its name', async () => {
+    await expect(spawnBroker(['--port', 'abc'], 10_000)).rejects.toThrow(
+      /--port must be a non-negative integer/,
+    )
+  })
+})

@@ -11,6 +11,7 @@
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
+import { ProtocolError } from '../../protocol/protocol-error.js'
 import type { BrokerContext } from '../broker-context.js'
 import type { Topic } from '../topics/topic.js'
 import { invalidTopicNameReason } from '../topics/topic-name.js'
@@ -33,7 +34,7 @@ export const metadataHandler = defineHandler({
       for (const topic of broker.topics.list()) topics.push(describeTopic(broker, topic, operations))
     } else {
       for (const requested of body.topics ?? []) {
-        topics.push(await lookUp(broker, requested, body.allowAutoTopicCreation, operations))
+        topics.push(await lookUp(broker, version, requested, body.allowAutoTopicCreation, operations))
       }
     }
     return {
@@ -51,11 +52,14 @@ export const metadataHandler = defineHandler({
 
 async function lookUp(
   broker: BrokerContext,
+  version: number,
   requested: { name: string | null; topicId: string },
   allowAutoCreate: boolean,
   operations: number,
 ) {
   if (requested.name === null) {
+    // as Kafka: lookups by topic id (a null name) are honoured from v12 only
+    if (version < 12) throw new ProtocolError(`Metadata v${version} does not support null topic names`)
     const byId = broker.topics.getById(requested.topicId)
     if (byId) return describeTopic(broker, byId, operations)
     return topicError(null, requested.topicId, ErrorCode.UNKNOWN_TOPIC_ID)

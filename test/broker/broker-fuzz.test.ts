@@ -1,0 +1,105 @@
+import { connect } from 'node:net'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type RunningBroker, startBroker } from '../../src/broker/index.js'
+import { encodeMessage } from '../../src/protocol/codec.js'
+import { requestHeaderVersion, writeRequestHeader } from '../../src/protocol/headers.js'
+import { allApis } from '../../src/protocol/messages/index.js'
+import { inVersionRange } from '../../src/protocol/schema.js'
+import { Writer } from '../../src/protocol/writer.js'
+import { mutatedArbitrary } from '../protocol/malformed/mutation.js'
+import { messageArbitrary, versionsOf } from '../protocol/support/message-arbitrary.js'
+import { WireClient } from './support/wire-client.js'
+
+/** A whole request frame (size prefix, header, body) for one API version. */
+function frameArbitrary(api: (typeof allApis)[number], version: number): fc.Arbitrary<Buffer> {
+  const flexible = inVersionRange(version, api.request.flexibleVersions)
+  return messageArbitrary(api.request, version).map((body) => {
+    const w = new Writer()
+    writeRequestHeader(w, requestHeaderVersion(flexible), {
+      requestApiKey: api.key,
+      requestApiVersion: version,
+      correlationId: 1,
+      clientId: 'fuzz',
+    })
+    w.writeRaw(encodeMessage(api.request, version, body))
+    return w.finish()
+  })
+}
+
+function withSize(payload: Buffer): Buffer {
+  const size = Buffer.alloc(4)
+  size.writeInt32BE(payload.length)
+  return Buffer.concat([size, payload])
+}
+
+/** Opens a connection, writes the bytes, and gives the broker a moment before hanging up. */
+function throwAt(bootstrap: string, bytes: Buffer): Promise<void> {
+  const [host, port] = bootstrap.split(':')
+  return new Promise((resolve) => {
+    const socket = connect({ host, port: Number(port) }, () => {
+      socket.write(bytes)
+      setTimeout(() => socket.destroy(), 5)
+    })
+    socket.on('error', () => {})
+    socket.on('close', () => resolve())
+  })
+}
+
+describe('embedded broker under random and mutated frames', () => {
+  let broker: RunningBroker
+  let healthy: WireClient
+
+  beforeAll(async () => {
+    broker = await startBroker({
+      port: 0,
+      logger: process.env.FUZZ_LOG ? 'warn' : 'silent',
+      autoCreateTopics: false,
+      maxRequestBytes: 1 << 20,
+    })
+    healthy = await WireClient.connect(broker.bootstrap)
+  })
+  afterAll(async () => {
+    await healthy.close()
+    await broker.close()
+  })
+
+  for (const api of allApis) {
+    it(`survives mutated ${api.name} frames and keeps serving others`, async () => {
+      const versions = versionsOf(api.request)
+      const mutated = fc.constantFrom(...versions).chain((v) => mutatedArbitrary(frameArbitrary(api, v)))
+      await fc.assert(
+        fc.asyncProperty(mutated, async ({ bytes }) => {
+          await throwAt(broker.bootstrap, withSize(bytes))
+        }),
+        { numRuns: 25 },
+      )
+      // well-formed requests with random field values exercise the handlers themselves
+      const valid = fc.constantFrom(...versions).chain((v) => frameArbitrary(api, v))
+      await fc.assert(
+        fc.asyncProperty(valid, async (bytes) => {
+          await throwAt(broker.bootstrap, withSize(bytes))
+        }),
+        { numRuns: 10 },
+      )
+      // random bytes behind a valid size prefix
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ minLength: 8, maxLength: 200 }), async (bytes) => {
+          await throwAt(broker.bootstrap, withSize(Buffer.from(bytes)))
+        }),
+        { numRuns: 10 },
+      )
+      const reply = await healthy.send(allApis.find((a) => a.name === 'ApiVersions')!, 3, {
+        clientSoftwareName: 'healthy',
+        clientSoftwareVersion: '1',
+      })
+      expect(reply.errorCode).toBe(0)
+    })
+  }
+
+  it('still answers metadata after the storm', async () => {
+    const meta = await healthy.send(allApis.find((a) => a.name === 'Metadata')!, 12, { topics: null })
+    expect(meta.brokers).toHaveLength(1)
+    expect(healthy.closed).toBe(false)
+  })
+})

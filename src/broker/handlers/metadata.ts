@@ -2,7 +2,7 @@
  * Metadata (3), versions 0-12.
  * - One broker: this node, at the address its listener really bound.
  * - All topics for a v0 empty list or a v1+ null list; otherwise those named
- *   (or, v10+, given by topic id).
+ *   (or, v12+, given by topic id; a null name before v12 closes the connection, as in Kafka).
  * - An unknown topic is created on the spot when the broker allows it and the
  *   request does too (v4+ `allowAutoTopicCreation`), and is answered at once
  *   with its partitions rather than LEADER_NOT_AVAILABLE: there is no leader

@@ -307,60 +307,52 @@ function primitiveCodec(path: string, type: PrimitiveType, flexible: boolean, nu
   }
 }
 
-function stringCodec(path: string, flexible: boolean, nullable: boolean): FieldCodec {
-  if (flexible) {
-    return {
-      minBytes: 1,
-      encode(w, v) {
-        if (v === null && !nullable) notNull(path)
-        w.writeCompactNullableString(v)
-      },
-      decode(r) {
-        const s = r.readCompactNullableString()
-        if (s === null && !nullable) notNull(path)
-        return s
-      },
-    }
-  }
+/** How one length-prefixed type (string or bytes) reads and writes a nullable value in one encoding. */
+interface NullableIo {
+  minBytes: number
+  write: (w: Writer, v: any) => void
+  read: (r: Reader) => any
+}
+
+const STRING_IO = {
+  classic: { minBytes: 2, write: (w, v) => w.writeNullableString(v), read: (r) => r.readNullableString() },
+  compact: {
+    minBytes: 1,
+    write: (w, v) => w.writeCompactNullableString(v),
+    read: (r) => r.readCompactNullableString(),
+  },
+} satisfies Record<string, NullableIo>
+
+const BYTES_IO = {
+  classic: { minBytes: 4, write: (w, v) => w.writeNullableBytes(v), read: (r) => r.readNullableBytes() },
+  compact: {
+    minBytes: 1,
+    write: (w, v) => w.writeCompactNullableBytes(v),
+    read: (r) => r.readCompactNullableBytes(),
+  },
+} satisfies Record<string, NullableIo>
+
+/** A string or bytes field: null is refused both ways unless the version allows it. */
+function nullableCodec(path: string, io: NullableIo, nullable: boolean): FieldCodec {
+  const { read, write } = io
   return {
-    minBytes: 2,
+    minBytes: io.minBytes,
     encode(w, v) {
       if (v === null && !nullable) notNull(path)
-      w.writeNullableString(v)
+      write(w, v)
     },
     decode(r) {
-      const s = r.readNullableString()
-      if (s === null && !nullable) notNull(path)
-      return s
+      const v = read(r)
+      if (v === null && !nullable) notNull(path)
+      return v
     },
   }
 }
 
+function stringCodec(path: string, flexible: boolean, nullable: boolean): FieldCodec {
+  return nullableCodec(path, flexible ? STRING_IO.compact : STRING_IO.classic, nullable)
+}
+
 function bytesCodec(path: string, flexible: boolean, nullable: boolean): FieldCodec {
-  if (flexible) {
-    return {
-      minBytes: 1,
-      encode(w, v) {
-        if (v === null && !nullable) notNull(path)
-        w.writeCompactNullableBytes(v)
-      },
-      decode(r) {
-        const b = r.readCompactNullableBytes()
-        if (b === null && !nullable) notNull(path)
-        return b
-      },
-    }
-  }
-  return {
-    minBytes: 4,
-    encode(w, v) {
-      if (v === null && !nullable) notNull(path)
-      w.writeNullableBytes(v)
-    },
-    decode(r) {
-      const b = r.readNullableBytes()
-      if (b === null && !nullable) notNull(path)
-      return b
-    },
-  }
+  return nullableCodec(path, flexible ? BYTES_IO.compact : BYTES_IO.classic, nullable)
 }

@@ -30,7 +30,7 @@ describe('embedded broker: versions and topic administration', () => {
       // librdkafka probes for old minimum versions of these
       for (const key of [0, 1, 2]) expect(byKey.get(key)?.minVersion).toBe(0)
       expect(byKey.get(0)?.maxVersion).toBe(9)
-      expect(byKey.get(1)?.maxVersion).toBe(12)
+      expect(byKey.get(1)?.maxVersion).toBe(17)
       expect(byKey.get(3)).toEqual({ apiKey: 3, minVersion: 0, maxVersion: 12 })
     }
   })

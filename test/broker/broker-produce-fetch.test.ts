@@ -276,3 +276,36 @@ describe('embedded broker: produce and fetch', () => {
     expect(past.topics[0].partitions[0].errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE)
   })
 })
+
+describe('embedded broker: fetch by topic id (v13+)', () => {
+  it('reads a topic named by its id and answers UNKNOWN_TOPIC_ID for an unknown one', async () => {
+    const broker = await startBroker({ port: 0, logger: 'silent' })
+    const client = await WireClient.connect(broker.bootstrap)
+    try {
+      const meta = await client.send(Apis.Metadata, 12, {
+        topics: [{ name: 'ids', topicId: '00000000-0000-0000-0000-000000000000' }],
+      })
+      const topicId = meta.topics[0].topicId
+      await client.send(Apis.Produce, 9, produceBody('ids', 0, batchOf(['by-id'])))
+      for (const version of [13, 16, 17]) {
+        const body = {
+          ...fetchBody('ids', 0, 0n),
+          topics: [{ ...fetchBody('ids', 0, 0n).topics[0], topicId }],
+        }
+        const r = await client.send(Apis.Fetch, version, body)
+        expect(r.responses[0].topicId).toBe(topicId)
+        expect(valuesIn(r.responses[0].partitions[0].records)).toEqual(['by-id'])
+      }
+      const unknownId = '12345678-1234-1234-1234-123456789abc'
+      const body = {
+        ...fetchBody('ids', 0, 0n),
+        topics: [{ ...fetchBody('ids', 0, 0n).topics[0], topicId: unknownId }],
+      }
+      const r = await client.send(Apis.Fetch, 13, body)
+      expect(r.responses[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_ID)
+    } finally {
+      await client.close()
+      await broker.close()
+    }
+  })
+})

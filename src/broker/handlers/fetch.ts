@@ -1,5 +1,5 @@
 /**
- * Fetch (1), versions 0-12. v0-3 are advertised for librdkafka's feature
+ * Fetch (1), versions 0-17. v0-3 are advertised for librdkafka's feature
  * checks but would need old message formats: every partition is answered
  * with UNSUPPORTED_VERSION.
  * - Whole batches from the one containing the fetch offset; at least one
@@ -12,6 +12,7 @@
  * - Fetch sessions (KIP-227) are not kept: every answer has session id 0,
  *   which clients take as "send full requests"; an incremental request for a
  *   session we never created gets FETCH_SESSION_ID_NOT_FOUND.
+ * - v13+ name topics by id; an unknown id gets UNKNOWN_TOPIC_ID.
  * - Leader epoch is 0: a client that claims a newer one gets UNKNOWN_LEADER_EPOCH.
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
@@ -24,6 +25,7 @@ import { defineHandler } from './handler.js'
 type FetchRequestBody = MessageOf<typeof Apis.Fetch.request>
 
 const NO_SESSION = 0
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
 const LEADER_EPOCH = 0
 /** Kafka's cap on how long a fetch may park, whatever the client asks. */
 const MAX_WAIT_CAP_MS = 60_000
@@ -48,7 +50,7 @@ interface PartitionAnswer {
 export const fetchHandler = defineHandler({
   api: Apis.Fetch,
   minVersion: 0,
-  maxVersion: 12,
+  maxVersion: 17,
   handle(body, { broker, version }) {
     if (version < FIRST_BATCH_FORMAT_VERSION) return refuseOldVersion(body)
     if (body.sessionId !== NO_SESSION) {
@@ -64,7 +66,7 @@ export const fetchHandler = defineHandler({
     if (first.bytes >= body.minBytes || maxWait === 0 || first.hasError) return first.response
     return new Promise((resolve) => {
       const keys = body.topics.flatMap((t) =>
-        t.partitions.map((p) => PartitionWatchers.key(t.topic, p.partition)),
+        t.partitions.map((p) => PartitionWatchers.key(topicNameOf(broker, t) ?? t.topicId, p.partition)),
       )
       const watch = broker.watchers.watch(
         keys,
@@ -89,8 +91,13 @@ function readAll(broker: BrokerContext, body: FetchRequestBody) {
   let hasError = false
   const responses = body.topics.map((t) => ({
     topic: t.topic,
+    topicId: t.topicId,
     partitions: t.partitions.map((p): PartitionAnswer => {
-      const answer = readPartition(broker, t.topic, p, remaining, bytes === 0)
+      const name = topicNameOf(broker, t)
+      const answer =
+        name === undefined
+          ? errorAnswer(p.partition, ErrorCode.UNKNOWN_TOPIC_ID)
+          : readPartition(broker, name, p, remaining, bytes === 0)
       if (answer.errorCode !== ErrorCode.NONE) hasError = true
       const size = answer.records.length
       bytes += size
@@ -150,9 +157,15 @@ function readPartition(
 function refuseOldVersion(body: FetchRequestBody) {
   const responses = body.topics.map((t) => ({
     topic: t.topic,
+    topicId: t.topicId,
     partitions: t.partitions.map((p) => errorAnswer(p.partition, ErrorCode.UNSUPPORTED_VERSION)),
   }))
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: NO_SESSION, responses }
+}
+
+/** v13+ name topics by id (KIP-516); earlier versions by name. Undefined for an unknown id. */
+function topicNameOf(broker: BrokerContext, t: { topic: string; topicId: string }): string | undefined {
+  return t.topicId === ZERO_UUID ? t.topic : broker.topics.getById(t.topicId)?.name
 }
 
 function errorAnswer(partitionIndex: number, errorCode: number): PartitionAnswer {

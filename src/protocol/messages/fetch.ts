@@ -1,7 +1,7 @@
 import type { MessageSpec } from '../schema.js'
 
 /**
- * Fetch (key 1), versions 0-12.
+ * Fetch (key 1), versions 0-17.
  * v0-3 (old message formats, removed in Kafka 4.0) are decoded only so the
  * broker can refuse them in their own form; v1 adds throttle time, v3 a total
  * byte limit. v4 brings the isolation level and record
@@ -11,13 +11,16 @@ import type { MessageSpec } from '../schema.js'
  * leader epoch for fencing (KIP-320), v10 zstd (KIP-110), v11 the rack id and
  * preferred read replica (KIP-392), and v12 is the first flexible version,
  * with the last fetched epoch and the tagged divergence, leader and snapshot
- * hints used by followers. v13 swaps topic names for ids and is out of range.
+ * hints used by followers. v13 swaps topic names for ids (KIP-516), v14 only
+ * adds a tiered-storage error, v15 moves the follower id into a tagged replica
+ * state (KIP-903), v16 adds tagged leader endpoints to the response (KIP-951)
+ * and v17 a tagged follower directory id (KIP-853).
  */
 export const FetchRequest = {
   apiKey: 1,
   name: 'FetchRequest',
   type: 'request',
-  validVersions: '0-12',
+  validVersions: '0-17',
   flexibleVersions: '12+',
   fields: [
     // Lets a KRaft controller reject fetches aimed at another cluster.
@@ -32,6 +35,18 @@ export const FetchRequest = {
     },
     // Follower broker id; -1 for consumers.
     { name: 'replicaId', type: 'int32', versions: '0-14', default: -1 },
+    // v15+ (KIP-903): the follower's id and broker epoch, replacing replicaId.
+    {
+      name: 'replicaState',
+      type: 'ReplicaState',
+      versions: '15+',
+      taggedVersions: '15+',
+      tag: 1,
+      fields: [
+        { name: 'replicaId', type: 'int32', versions: '15+', default: -1 },
+        { name: 'replicaEpoch', type: 'int64', versions: '15+', default: -1 },
+      ],
+    },
     // Long-poll bound: how long the broker may hold the request waiting for minBytes.
     { name: 'maxWaitMs', type: 'int32', versions: '0+' },
     { name: 'minBytes', type: 'int32', versions: '0+' },
@@ -49,6 +64,8 @@ export const FetchRequest = {
       versions: '0+',
       fields: [
         { name: 'topic', type: 'string', versions: '0-12' },
+        // v13+ (KIP-516) names topics by id instead.
+        { name: 'topicId', type: 'uuid', versions: '13+' },
         {
           name: 'partitions',
           type: '[]FetchPartition',
@@ -63,6 +80,8 @@ export const FetchRequest = {
             // Only followers send this; consumers leave -1.
             { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1 },
             { name: 'partitionMaxBytes', type: 'int32', versions: '0+' },
+            // v17+ (KIP-853): the follower's log directory.
+            { name: 'replicaDirectoryId', type: 'uuid', versions: '17+', taggedVersions: '17+', tag: 0 },
           ],
         },
       ],
@@ -74,6 +93,7 @@ export const FetchRequest = {
       versions: '7+',
       fields: [
         { name: 'topic', type: 'string', versions: '7-12' },
+        { name: 'topicId', type: 'uuid', versions: '13+' },
         { name: 'partitions', type: '[]int32', versions: '7+' },
       ],
     },
@@ -86,7 +106,7 @@ export const FetchResponse = {
   apiKey: 1,
   name: 'FetchResponse',
   type: 'response',
-  validVersions: '0-12',
+  validVersions: '0-17',
   flexibleVersions: '12+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
@@ -100,6 +120,7 @@ export const FetchResponse = {
       versions: '0+',
       fields: [
         { name: 'topic', type: 'string', versions: '0-12' },
+        { name: 'topicId', type: 'uuid', versions: '13+' },
         {
           name: 'partitions',
           type: '[]PartitionData',
@@ -164,6 +185,20 @@ export const FetchResponse = {
             { name: 'records', type: 'records', versions: '0+', nullableVersions: '0+' },
           ],
         },
+      ],
+    },
+    // v16+ (KIP-951): where the leaders named in NOT_LEADER_OR_FOLLOWER answers can be reached.
+    {
+      name: 'nodeEndpoints',
+      type: '[]NodeEndpoint',
+      versions: '16+',
+      taggedVersions: '16+',
+      tag: 0,
+      fields: [
+        { name: 'nodeId', type: 'int32', versions: '16+' },
+        { name: 'host', type: 'string', versions: '16+' },
+        { name: 'port', type: 'int32', versions: '16+' },
+        { name: 'rack', type: 'string', versions: '16+', nullableVersions: '16+', default: null },
       ],
     },
   ],

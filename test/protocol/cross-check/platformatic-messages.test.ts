@@ -14,7 +14,7 @@
  *
  * API                  Sluice  platformatic  cross-checked
  * Produce              0-9     7-11          7-9
- * Fetch                0-12    12-17         12 (see the forgotten-topics case)
+ * Fetch                0-17    12-17         12-17 (see the forgotten-topics case)
  * ListOffsets          0-7     5-9           5-7
  * Metadata             0-12    9-12          9-12; v11 request is platformatic's bug (see below),
  *                                            and v9-11 responses leave bytes unread (see the case)
@@ -77,6 +77,7 @@ const on = <T>(present: boolean, value: T): T | undefined => (present ? value : 
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
 const ORDERS_ID = '6f1c3a52-94d4-4b0e-8f5e-2f7d1c9a0b11'
+const PAYMENTS_ID = '7e8d9c0b-a1f2-4e3d-8c5b-6a7f8e9d0c1b'
 const TS = 1_700_000_000_000n
 
 interface RequestVariant {
@@ -266,7 +267,7 @@ const cases: Case[] = [
     api: Apis.Fetch,
     module: (v) => `consumer/fetch-v${v}`,
     from: 12,
-    to: 17,
+    to: 12,
     request: () => ({
       args: [
         500,
@@ -401,6 +402,182 @@ const cases: Case[] = [
         responses: [
           {
             topicId: 'orders',
+            partitions: [
+              {
+                partitionIndex: 0,
+                errorCode: 0,
+                highWatermark: 1300n,
+                lastStableOffset: 1290n,
+                logStartOffset: 12n,
+                abortedTransactions: [{ producerId: 9000n, firstOffset: 1250n }],
+                preferredReadReplica: 2,
+                records: [
+                  {
+                    firstOffset: 0n,
+                    lastOffsetDelta: 2,
+                    records: fetchedMessages.map((m, i) => ({ offsetDelta: i, key: m.key, value: m.value })),
+                  },
+                ],
+              },
+              {
+                partitionIndex: 2,
+                errorCode: 1,
+                highWatermark: -1n,
+                lastStableOffset: -1n,
+                logStartOffset: -1n,
+                // platformatic reads a null array as empty
+                abortedTransactions: [],
+                preferredReadReplica: -1,
+              },
+            ],
+          },
+        ],
+      },
+    }),
+  },
+  {
+    api: Apis.Fetch,
+    module: (v) => `consumer/fetch-v${v}`,
+    // v13+ (KIP-516) name topics by id: platformatic writes the uuid where Kafka expects it
+    from: 13,
+    to: 17,
+    request: () => ({
+      args: [
+        500,
+        1,
+        52_428_800,
+        1,
+        77,
+        3,
+        [
+          {
+            topicId: ORDERS_ID,
+            partitions: [
+              {
+                partition: 0,
+                currentLeaderEpoch: 9,
+                fetchOffset: 1234n,
+                lastFetchedEpoch: 8,
+                partitionMaxBytes: 1_048_576,
+              },
+              {
+                partition: 2,
+                currentLeaderEpoch: -1,
+                fetchOffset: 0n,
+                lastFetchedEpoch: -1,
+                partitionMaxBytes: 65_536,
+              },
+            ],
+          },
+          {
+            topicId: PAYMENTS_ID,
+            partitions: [
+              {
+                partition: 1,
+                currentLeaderEpoch: 4,
+                fetchOffset: 2n ** 62n,
+                lastFetchedEpoch: 4,
+                partitionMaxBytes: 1,
+              },
+            ],
+          },
+        ],
+        // non-empty forgotten topics are the subject of their own case below
+        [],
+        'eu-west-1a',
+      ],
+      expected: {
+        clusterId: null,
+        replicaId: -1,
+        maxWaitMs: 500,
+        minBytes: 1,
+        maxBytes: 52_428_800,
+        isolationLevel: 1,
+        sessionId: 77,
+        sessionEpoch: 3,
+        topics: [
+          {
+            topic: '',
+            topicId: ORDERS_ID,
+            partitions: [
+              {
+                partition: 0,
+                currentLeaderEpoch: 9,
+                fetchOffset: 1234n,
+                lastFetchedEpoch: 8,
+                logStartOffset: -1n,
+                partitionMaxBytes: 1_048_576,
+              },
+              {
+                partition: 2,
+                currentLeaderEpoch: -1,
+                fetchOffset: 0n,
+                lastFetchedEpoch: -1,
+                logStartOffset: -1n,
+                partitionMaxBytes: 65_536,
+              },
+            ],
+          },
+          {
+            topic: '',
+            topicId: PAYMENTS_ID,
+            partitions: [
+              {
+                partition: 1,
+                currentLeaderEpoch: 4,
+                fetchOffset: 2n ** 62n,
+                lastFetchedEpoch: 4,
+                logStartOffset: -1n,
+                partitionMaxBytes: 1,
+              },
+            ],
+          },
+        ],
+        forgottenTopicsData: [],
+        rackId: 'eu-west-1a',
+      },
+    }),
+    response: () => ({
+      body: {
+        throttleTimeMs: 25,
+        errorCode: 0,
+        sessionId: 77,
+        responses: [
+          {
+            topic: '',
+            topicId: ORDERS_ID,
+            partitions: [
+              {
+                partitionIndex: 0,
+                errorCode: 0,
+                highWatermark: 1300n,
+                lastStableOffset: 1290n,
+                logStartOffset: 12n,
+                abortedTransactions: [{ producerId: 9000n, firstOffset: 1250n }],
+                preferredReadReplica: 2,
+                records: fetchedBatch,
+              },
+              {
+                partitionIndex: 2,
+                errorCode: 1,
+                highWatermark: -1n,
+                lastStableOffset: -1n,
+                logStartOffset: -1n,
+                abortedTransactions: null,
+                preferredReadReplica: -1,
+                records: null,
+              },
+            ],
+          },
+        ],
+      },
+      expected: {
+        throttleTimeMs: 25,
+        errorCode: 0,
+        sessionId: 77,
+        responses: [
+          {
+            topicId: ORDERS_ID,
             partitions: [
               {
                 partitionIndex: 0,

@@ -147,9 +147,9 @@ describe('Fetch schema (key 1, v4-12)', () => {
     checkRoundTrip(FetchResponse)
   })
 
-  it('rejects versions outside 0-12', () => {
-    expect(() => messageCodec(FetchRequest, 13)).toThrow()
-    expect(() => messageCodec(FetchResponse, 13)).toThrow()
+  it('rejects versions outside 0-17', () => {
+    expect(() => messageCodec(FetchRequest, 18)).toThrow()
+    expect(() => messageCodec(FetchResponse, 18)).toThrow()
   })
 
   it('encodes a v4 request without session, epoch or log start fields', () => {

@@ -2,6 +2,8 @@ import type { Clock } from './clock.js'
 import type { PartitionWatchers } from './fetch/partition-watchers.js'
 import type { Logger } from './logger.js'
 import type { ResolvedBrokerOptions } from './options.js'
+import type { ProducerIdManager } from './producers/producer-id-manager.js'
+import type { ProducerStateRegistry } from './producers/producer-state-registry.js'
 import type { TopicStore } from './topics/topic-store.js'
 
 /** What every handler may use: the broker's state and settings, nothing of the network. */
@@ -9,6 +11,10 @@ export interface BrokerContext {
   readonly options: ResolvedBrokerOptions
   readonly topics: TopicStore
   readonly watchers: PartitionWatchers
+  /** Producer ids and epochs handed out by InitProducerId. */
+  readonly producerIds: ProducerIdManager
+  /** Each partition's idempotent producers and their last sequences, for Produce. */
+  readonly producerStates: ProducerStateRegistry
   readonly clock: Clock
   readonly logger: Logger
   readonly nodeId: number

@@ -8,7 +8,13 @@ import { brokerHandlers } from './handlers/index.js'
 import { createLogFactory } from './log-factory.js'
 import { Connection } from './network/connection.js'
 import { type BrokerOptions, type ResolvedBrokerOptions, resolveBrokerOptions } from './options.js'
+import { ProducerIdAllocator } from './producers/producer-id-allocator.js'
+import { ProducerIdManager } from './producers/producer-id-manager.js'
+import { ProducerStateRegistry } from './producers/producer-state-registry.js'
 import { TopicStore } from './topics/topic-store.js'
+
+/** Idempotent producers one partition remembers before forgetting the least recently active. */
+const MAX_PRODUCERS_PER_PARTITION = 10_000
 
 export interface RunningBroker {
   /** `host:port` to give clients as their bootstrap server. */
@@ -63,6 +69,11 @@ class EmbeddedBroker implements RunningBroker {
       options,
       topics: this.topics,
       watchers: this.watchers,
+      producerIds: new ProducerIdManager(new ProducerIdAllocator(options.dataDir)),
+      producerStates: new ProducerStateRegistry(
+        { expirationMs: options.producerIdExpirationMs, maxProducers: MAX_PRODUCERS_PER_PARTITION },
+        clock,
+      ),
       clock,
       logger,
       nodeId: options.nodeId,

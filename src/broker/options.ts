@@ -1,5 +1,6 @@
 import type { FsyncPolicy } from './log/partition-log.js'
 import { type Logger, type LogLevel, silentLogger, stderrLogger } from './logger.js'
+import { type BrokerFaults, invalidFaultsReason } from './producers/produce-faults.js'
 
 export interface BrokerOptions {
   /** Interface to listen on. Default 127.0.0.1. */
@@ -36,6 +37,13 @@ export interface BrokerOptions {
   clusterId?: string
   /** Where log lines go: a Logger, or a level for the default stderr logger. Default `warn`. */
   logger?: Logger | LogLevel
+  /**
+   * How long a partition remembers an idempotent producer that stopped writing
+   * (`producer.id.expiration.ms`); a forgotten producer may start at any sequence. Default 1 day.
+   */
+  producerIdExpirationMs?: number
+  /** TEST ONLY fault injection (see BrokerFaults); never set it outside tests. Default none. */
+  faults?: BrokerFaults
 }
 
 export type ResolvedBrokerOptions = Required<Omit<BrokerOptions, 'dataDir' | 'clusterId' | 'logger'>> & {
@@ -78,6 +86,13 @@ function resolveLogger(value: BrokerOptions['logger']): Logger {
   return value
 }
 
+function resolveFaults(value: BrokerOptions['faults']): BrokerFaults {
+  if (value === undefined) return {}
+  const reason = invalidFaultsReason(value)
+  if (reason) throw new BrokerConfigError('faults', reason)
+  return value
+}
+
 export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBrokerOptions {
   const fsync = options.fsync ?? 'interval'
   if (!['never', 'interval', 'always'].includes(fsync)) {
@@ -116,5 +131,7 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     nodeId: integer('nodeId', options.nodeId ?? 1, 0, 2 ** 31 - 1),
     clusterId: options.clusterId,
     logger: resolveLogger(options.logger),
+    producerIdExpirationMs: integer('producerIdExpirationMs', options.producerIdExpirationMs ?? DAY_MS, 1),
+    faults: resolveFaults(options.faults),
   }
 }

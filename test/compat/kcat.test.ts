@@ -10,6 +10,9 @@ import {
   runChecked,
 } from './support/external-client.js'
 import { javaKeyPartition } from './support/murmur2.js'
+import { readStoredBatches } from './support/stored-batches.js'
+import { CODEC_TYPES, checkStoredCodec } from './support/stored-codec.js'
+import type { ReadRecord } from './support/workload.js'
 
 /**
  * kcat, the librdkafka command-line client, against the embedded broker: one
@@ -189,6 +192,19 @@ async function consume(bootstrap: string, topic: string, partition: number, from
   return lines
 }
 
+/** A record decoded by Sluice, in the form kcat prints. */
+function asReadLine(r: ReadRecord): ReadLine {
+  const text = (b: Buffer | null) => (b === null ? '' : b.toString('utf8'))
+  return {
+    partition: r.partition,
+    offset: Number(r.offset),
+    timestamp: r.timestamp,
+    key: text(r.key),
+    headers: r.headers.map(([name, value]) => `${name}=${text(value)}`).join(','),
+    value: r.value === null ? null : text(r.value),
+  }
+}
+
 /** `kcat -Q` for one timestamp in every partition: the offsets librdkafka got from ListOffsets. */
 async function query(bootstrap: string, topic: string, timestamp: number): Promise<number[]> {
   const targets = Array.from({ length: PARTITIONS }, (_, p) => ['-t', `${topic}:${p}:${timestamp}`]).flat()
@@ -297,11 +313,23 @@ describeWithClient('kcat', kcat, () => {
           timestamps[p].forEach((ts, i) => {
             const [from, to] = byPartition[p][i].phase === 'a' ? [startA, endA] : [startB, endB]
             if (ts < from || ts > to) {
-              expect(ts, `partition ${p} offset ${i} timestamp outside its phase`).toBeGreaterThanOrEqual(from)
+              expect(ts, `partition ${p} offset ${i} timestamp outside its phase`).toBeGreaterThanOrEqual(
+                from,
+              )
               expect(ts, `partition ${p} offset ${i} timestamp outside its phase`).toBeLessThanOrEqual(to)
             }
           })
         }
+        // the batches as stored: the codec librdkafka really used, and Sluice's decoder reads them alike
+        const stored = await readStoredBatches(broker.bootstrap, topic, PARTITIONS)
+        checkStoredCodec(stored, CODEC_TYPES[codec], topic)
+        for (let p = 0; p < PARTITIONS; p++) {
+          const decoded = stored.records.filter((r) => r.partition === p).map(asReadLine)
+          expect(checkPartition(p, decoded, byPartition[p], codec), `partition ${p} timestamps`).toEqual(
+            timestamps[p],
+          )
+        }
+
         produced.set(codec, {
           topic,
           byPartition,
@@ -310,7 +338,7 @@ describeWithClient('kcat', kcat, () => {
           timestamps,
         })
       },
-      TEST_MS,
+      { timeoutMs: TEST_MS },
     )
 
     itWithPart(
@@ -340,7 +368,7 @@ describeWithClient('kcat', kcat, () => {
           expect(read[0]?.headers, `partition ${p}`).toBe(headersFor('b', codec).join(','))
         })
       },
-      TEST_MS,
+      { timeoutMs: TEST_MS },
     )
   }
 

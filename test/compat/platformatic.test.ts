@@ -19,14 +19,12 @@
  * The consumer needs a group id to be constructed but never contacts a
  * coordinator on this path.
  *
- * Fetch versions. Its request types carry a `topicId`, but platformatic
+ * Fetch versions. Its request types carry a `topicId`. platformatic
  * implements Fetch from v12, the last version that names topics, and there it
- * writes that field as the topic name. The broker serves Fetch up to v12, so
- * the name goes in `topicId` when v12 is the version both speak, and the
- * topic's UUID when a later version is. (platformatic's own consume stream
- * always puts the UUID there, so against a broker whose Fetch stops at v12 it
- * asks for a topic named after the UUID and gets UNKNOWN_TOPIC_OR_PARTITION:
- * its group consumer will need the broker to serve Fetch v13+.)
+ * writes that field as the topic name; from v13 it is the topic's UUID
+ * (KIP-516). The broker serves Fetch up to v17, so the version both speak is
+ * v13 or later and the UUID goes there, as platformatic's own consume stream
+ * does; the name is used only if a broker stopped at v12.
  */
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, expect, it } from 'vitest'

@@ -5,7 +5,9 @@ import { deleteRecordsHandler } from './delete-records.js'
 import { deleteTopicsHandler } from './delete-topics.js'
 import { describeConfigsHandler } from './describe-configs.js'
 import { fetchHandler } from './fetch.js'
+import { findCoordinatorHandler } from './find-coordinator.js'
 import type { ApiHandler } from './handler.js'
+import { initProducerIdHandler } from './init-producer-id.js'
 import { listOffsetsHandler } from './list-offsets.js'
 import { metadataHandler } from './metadata.js'
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js'
@@ -17,6 +19,7 @@ export const brokerHandlers: readonly ApiHandler[] = [
   fetchHandler,
   listOffsetsHandler,
   metadataHandler,
+  findCoordinatorHandler,
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
@@ -24,4 +27,5 @@ export const brokerHandlers: readonly ApiHandler[] = [
   offsetForLeaderEpochHandler,
   describeConfigsHandler,
   createPartitionsHandler,
+  initProducerIdHandler,
 ] as ApiHandler[]

@@ -9,12 +9,21 @@
  * - With `fsync: 'always'` the answer waits until the batch is on disk.
  * - Every append wakes the fetches parked on that partition.
  * - Transactions are not supported: a transactional produce is refused.
+ * - Batches with a producer id (idempotent producers) follow Kafka's sequence
+ *   rules (producers/partition-producer-state.ts): a retry of one of the
+ *   producer's last five batches is answered with its original offsets and
+ *   not stored again; a gap or a new epoch not starting at 0 is
+ *   OUT_OF_ORDER_SEQUENCE_NUMBER, an older epoch INVALID_PRODUCER_EPOCH, a
+ *   producer id with a negative sequence INVALID_RECORD.
+ * - TEST ONLY: the `faults.dropResponseAfterAppend` broker option can close
+ *   the connection after the appends instead of answering.
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
 import type { BrokerContext } from '../broker-context.js'
 import { stampLogAppendTime } from '../produce/log-append-time.js'
 import { validateProducedBatch } from '../produce/validate-batch.js'
+import type { PartitionProducerState } from '../producers/partition-producer-state.js'
 import { invalidTopicNameReason } from '../topics/topic-name.js'
 import { defineHandler } from './handler.js'
 
@@ -35,9 +44,10 @@ export const produceHandler = defineHandler({
   api: Apis.Produce,
   minVersion: 0,
   maxVersion: 9,
-  async handle(body, { broker, version }) {
+  async handle(body, { broker, version, connection }) {
     const acksValid = body.acks === -1 || body.acks === 0 || body.acks === 1
     let durable = false
+    const faults = { dropResponse: false }
     const responses = body.topicData.map((topic) => ({
       name: topic.name,
       partitionResponses: topic.partitionData.map((p): PartitionResult => {
@@ -57,11 +67,15 @@ export const produceHandler = defineHandler({
             'Transactions are not supported by this broker',
           )
         }
-        const result = appendToPartition(broker, topic.name, p.index, p.records)
+        const result = appendToPartition(broker, topic.name, p.index, p.records, faults)
         if (result.errorCode === ErrorCode.NONE) durable = true
         return result
       }),
     }))
+    if (faults.dropResponse) {
+      connection.destroy()
+      return null
+    }
     if (durable && broker.options.fsync === 'always' && broker.options.dataDir) {
       const failures = await flushTouched(broker, body.topicData)
       for (const t of responses) {
@@ -94,6 +108,7 @@ function appendToPartition(
   topicName: string,
   index: number,
   records: Buffer | null,
+  faults: { dropResponse: boolean },
 ): PartitionResult {
   const topic = broker.topics.get(topicName)
   if (!topic) {
@@ -118,6 +133,37 @@ function appendToPartition(
     broker.logger.debug(`produce to ${topicName}-${index} refused: ${check.message}`)
     return failed(index, check.errorCode, check.message)
   }
+  const { header } = check
+  let producers: PartitionProducerState | undefined
+  if (header.producerId >= 0n) {
+    if (header.baseSequence < 0) {
+      return failed(
+        index,
+        ErrorCode.INVALID_RECORD,
+        `Invalid sequence number ${header.baseSequence} in a batch of producer ${header.producerId}`,
+      )
+    }
+    try {
+      producers = broker.producerStates.forLog(partition.log)
+    } catch (err) {
+      broker.logger.error(`reading producer state of ${topicName}-${index} failed: ${(err as Error).message}`)
+      return failed(index, ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message)
+    }
+    const verdict = producers.check(header, broker.clock.now())
+    if (verdict.kind === 'reject') return failed(index, verdict.errorCode, verdict.message)
+    if (verdict.kind === 'duplicate') {
+      const appendTime = topic.config.get('message.timestamp.type') === 'LogAppendTime'
+      return {
+        index,
+        errorCode: ErrorCode.NONE,
+        baseOffset: BigInt(verdict.original.baseOffset),
+        logAppendTimeMs: BigInt(appendTime ? verdict.original.maxTimestamp : -1),
+        logStartOffset: BigInt(partition.log.logStartOffset),
+        recordErrors: [],
+        errorMessage: null,
+      }
+    }
+  }
   const batch = records as Buffer
   let logAppendTimeMs = -1
   let maxTimestamp = check.header.maxTimestamp
@@ -135,7 +181,22 @@ function appendToPartition(
     broker.logger.error(`append to ${topicName}-${index} failed: ${(err as Error).message}`)
     return failed(index, ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message)
   }
+  producers?.recordAppend(header, baseOffset, maxTimestamp, broker.clock.now())
   broker.watchers.notify(partition.watchKey)
+  const dropResponse = broker.options.faults.dropResponseAfterAppend
+  if (
+    dropResponse?.({
+      topic: topicName,
+      partition: index,
+      baseOffset,
+      recordCount: header.recordCount,
+      producerId: header.producerId,
+      producerEpoch: header.producerEpoch,
+      baseSequence: header.baseSequence,
+    })
+  ) {
+    faults.dropResponse = true
+  }
   return {
     index,
     errorCode: ErrorCode.NONE,

@@ -1,5 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs'
-import { setBaseOffset, setPartitionLeaderEpoch } from '../../protocol/records/batch-header.js'
+import {
+  type RecordBatchHeader,
+  setBaseOffset,
+  setPartitionLeaderEpoch,
+} from '../../protocol/records/batch-header.js'
 import { type Clock, systemClock } from '../clock.js'
 import { assertAppendable } from './append-check.js'
 import { writeCleanShutdownMarker } from './clean-shutdown.js'
@@ -205,6 +209,16 @@ export class DiskPartitionLog implements PartitionLog {
     if (best === null) return null
     const location = best.location ?? best.segment.locate(best.segment.offsetOfMaxTimestamp)
     return location ? best.segment.batchAt(location) : null
+  }
+
+  forEachBatchHeader(visit: (header: RecordBatchHeader) => void): void {
+    this.ensureOpen()
+    for (const segment of this.segments) {
+      segment.walk(0, (_, header) => {
+        visit(header)
+        return true
+      })
+    }
   }
 
   deleteRecordsBefore(offset: number): number {

@@ -1,4 +1,9 @@
-import { setBaseOffset, setPartitionLeaderEpoch } from '../../protocol/records/batch-header.js'
+import {
+  type RecordBatchHeader,
+  readBatchHeader,
+  setBaseOffset,
+  setPartitionLeaderEpoch,
+} from '../../protocol/records/batch-header.js'
 import { assertAppendable } from './append-check.js'
 import type { AppendBatchInfo, LogSettings, PartitionLog, PartitionLogOptions } from './partition-log.js'
 import { firstAtOrAfter } from './sorted-search.js'
@@ -90,6 +95,10 @@ export class MemoryPartitionLog implements PartitionLog {
   batchWithMaxTimestamp(): Buffer | null {
     const last = this.timeIndex.last()
     return last === null ? null : this.batches[last.offset]
+  }
+
+  forEachBatchHeader(visit: (header: RecordBatchHeader) => void): void {
+    for (const batch of this.batches) visit(readBatchHeader(batch))
   }
 
   deleteRecordsBefore(offset: number): number {

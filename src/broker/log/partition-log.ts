@@ -1,3 +1,4 @@
+import type { RecordBatchHeader } from '../../protocol/records/batch-header.js'
 import type { Clock } from '../clock.js'
 
 /**
@@ -48,6 +49,14 @@ export interface PartitionLog {
 
   /** The batch holding the greatest max timestamp (ListOffsets MAX_TIMESTAMP, -3), earliest on ties. */
   batchWithMaxTimestamp(): Buffer | null
+
+  /**
+   * Calls `visit` with the header of every stored batch, oldest first (the
+   * batch straddling the log start included), reading nothing but the fixed
+   * headers. State derived from batch headers alone, such as the idempotent
+   * producers' last sequence numbers, is rebuilt this way after a restart.
+   */
+  forEachBatchHeader(visit: (header: RecordBatchHeader) => void): void
 
   /**
    * Moves the log start offset forward (DeleteRecords). Whole batches or

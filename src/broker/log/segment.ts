@@ -4,6 +4,7 @@ import {
   BATCH_HEADER_BYTES,
   BatchLayout,
   LOG_OVERHEAD,
+  type RecordBatchHeader,
   readBatchHeader,
 } from '../../protocol/records/batch-header.js'
 import { readAt, WindowedReader, writeAt } from './file-io.js'
@@ -207,10 +208,11 @@ export class Segment {
 
   /**
    * Visits batch headers from `position` (a batch start) to the end of the
-   * segment while `visit` returns true. Throws on a header that cannot be
-   * there in a segment recovery has accepted: the disk changed under us.
+   * segment while `visit` returns true; it gets where the batch is and its
+   * whole fixed header. Throws on a header that cannot be there in a segment
+   * recovery has accepted: the disk changed under us.
    */
-  walk(position: number, visit: (batch: BatchLocation) => boolean): void {
+  walk(position: number, visit: (batch: BatchLocation, header: RecordBatchHeader) => boolean): void {
     const reader = new WindowedReader(this.fd, this.size)
     while (position < this.size) {
       const bytes = reader.view(position, BATCH_HEADER_BYTES)
@@ -230,7 +232,7 @@ export class Segment {
         lastOffset: baseOffset + header.lastOffsetDelta,
         maxTimestamp: header.maxTimestamp,
       }
-      if (!visit(location)) return
+      if (!visit(location, header)) return
       position += header.size
     }
   }

@@ -81,21 +81,23 @@ export function itWithPart(
   part: string,
   availability: Availability,
   fn: () => Promise<void>,
-  timeoutMs?: number,
+  options: { timeoutMs?: number; concurrent?: boolean } = {},
 ): void {
+  // concurrent tests overlap their child processes; vitest still runs a following plain test after them
+  const test = options.concurrent ? it.concurrent : it
   if (availability.available) {
-    it(name, fn, timeoutMs)
+    test(name, fn, options.timeoutMs)
     return
   }
   const message = `${part} is not available (${availability.reason}); run .ci/install-compat-clients`
   if (underCi()) {
-    it(name, () => {
+    test(name, () => {
       throw new Error(message)
     })
     return
   }
   console.warn(`skipping ${name}: ${message}`)
-  it.skip(`${name} (skipped: ${part} not available)`, fn)
+  test.skip(`${name} (skipped: ${part} not available)`, fn)
 }
 
 export interface RunOptions {

@@ -89,7 +89,16 @@ export class PythonClient {
   }
 
   private async run(mode: string, bootstrap: string, topic: string, extra: string[] = [], input?: string) {
-    const args = [this.script, mode, '--bootstrap', bootstrap, '--topic', topic, '--timeout', SCRIPT_TIMEOUT_S]
+    const args = [
+      this.script,
+      mode,
+      '--bootstrap',
+      bootstrap,
+      '--topic',
+      topic,
+      '--timeout',
+      SCRIPT_TIMEOUT_S,
+    ]
     const result = await runChecked(PYTHON, [...args, ...extra], { input, timeoutMs: RUN_MS })
     return jsonLines<{ type: string }>(result.stdout)
   }

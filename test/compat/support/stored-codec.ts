@@ -2,6 +2,15 @@ import { expect } from 'vitest'
 import { CompressionType } from '../../../src/protocol/records/index.js'
 import type { StoredBatches } from './stored-batches.js'
 
+/** Compression attribute values by the codec names clients are configured with. */
+export const CODEC_TYPES = {
+  none: CompressionType.None,
+  gzip: CompressionType.Gzip,
+  snappy: CompressionType.Snappy,
+  lz4: CompressionType.Lz4,
+  zstd: CompressionType.Zstd,
+} as const satisfies Record<string, CompressionType>
+
 /**
  * Checks that a client really compressed with the codec it was asked for, on
  * the batches as the broker stored them. Reading records back cannot show

@@ -133,13 +133,19 @@ export function run(command: string, args: readonly string[], options: RunOption
     const child = spawn(command, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: options.env ? { ...process.env, ...options.env } : process.env,
+      // its own process group, so a timeout can kill anything it started as well
+      detached: true,
     })
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     let timedOut = false
     const timer = setTimeout(() => {
       timedOut = true
-      child.kill('SIGKILL')
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch {
+        child.kill('SIGKILL')
+      }
     }, options.timeoutMs)
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
@@ -149,6 +155,13 @@ export function run(command: string, args: readonly string[], options: RunOption
     child.on('error', (err) => {
       clearTimeout(timer)
       reject(err)
+    })
+    child.on('exit', () => {
+      // after a kill, whatever might still hold the pipes must not keep the test waiting
+      if (timedOut) {
+        child.stdout.destroy()
+        child.stderr.destroy()
+      }
     })
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer)

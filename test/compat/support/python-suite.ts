@@ -138,7 +138,7 @@ export function pythonClientSuite(options: PythonSuiteOptions): void {
           await checkOffsets(topic, checked, records)
           produced.set(codec, { topic, records })
         },
-        // codecs use separate topics; overlapping their client processes halves the file's time
+        // separate topics, so the client processes may overlap; the restart test still waits for all
         { timeoutMs: TEST_MS, concurrent: true },
       )
     }

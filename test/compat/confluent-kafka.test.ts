@@ -7,8 +7,8 @@ import { pythonClientSuite } from './support/python-suite.js'
  * librdkafka) against the embedded broker, through
  * test/compat/clients/confluent_roundtrip.py: topics made with AdminClient,
  * records produced with explicit create times, Java-compatible partitioning
- * (`murmur2_random`) and idempotence off (the broker has no idempotent
- * producers yet), read back with assign() from the beginning, offsets from
+ * (`murmur2_random`) and idempotence off (test/compat/idempotence/ covers
+ * it), read back with assign() from the beginning, offsets from
  * get_watermark_offsets and offsets_for_times.
  */
 pythonClientSuite({

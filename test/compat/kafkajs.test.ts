@@ -180,7 +180,7 @@ class KafkajsSession {
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
     })
     this.producer = this.kafka.producer({
-      // idempotent producers need InitProducerId, which the broker does not serve yet
+      // idempotence is covered by test/compat/idempotence/; this checks plain produce and read-back
       idempotent: false,
       allowAutoTopicCreation: false,
       // the Java client's murmur2 partitioner (and silences kafkajs's warning about its default)

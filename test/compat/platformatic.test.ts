@@ -98,7 +98,7 @@ class PlatformaticSession {
     }
     this.producer = new lib.Producer({
       ...base,
-      // idempotent producers need InitProducerId, which the broker does not serve yet
+      // idempotence is covered by test/compat/idempotence/; this checks plain produce and read-back
       idempotent: false,
       autocreateTopics: false,
     })

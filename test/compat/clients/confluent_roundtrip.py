@@ -87,7 +87,7 @@ def produce(args):
     config = base_config(args)
     config.update(
         {
-            # the broker has no idempotent producer support yet; say so explicitly
+            # idempotence is covered by test/compat/idempotence/; this round trip checks plain produce
             # rather than depend on librdkafka's default
             "enable.idempotence": False,
             "compression.type": args.codec,

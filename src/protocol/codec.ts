@@ -300,8 +300,9 @@ function primitiveCodec(path: string, type: PrimitiveType, flexible: boolean, nu
     case 'string':
       return stringCodec(path, flexible, nullable)
     case 'bytes':
-    case 'records':
       return bytesCodec(path, flexible, nullable)
+    case 'records':
+      return recordsCodec(bytesCodec(path, flexible, nullable), flexible)
     default:
       throw new Error(`${path}: unknown type ${type}`)
   }
@@ -355,4 +356,28 @@ function stringCodec(path: string, flexible: boolean, nullable: boolean): FieldC
 
 function bytesCodec(path: string, flexible: boolean, nullable: boolean): FieldCodec {
   return nullableCodec(path, flexible ? BYTES_IO.compact : BYTES_IO.classic, nullable)
+}
+
+/**
+ * Record sets are bytes on the wire, but a broker answering a fetch holds
+ * them as separate stored batches: accepting a list lets it write them one
+ * after another instead of first concatenating them into a copy.
+ */
+function recordsCodec(bytes: FieldCodec, flexible: boolean): FieldCodec {
+  return {
+    minBytes: bytes.minBytes,
+    decode: bytes.decode,
+    encode(w, v) {
+      if (!Array.isArray(v)) {
+        bytes.encode(w, v)
+        return
+      }
+      let length = 0
+      for (const part of v) length += part.length
+      if (flexible) w.writeUVarint(length + 1)
+      else w.writeInt32(length)
+      w.reserve(length)
+      for (const part of v) w.writeRaw(part)
+    },
+  }
 }

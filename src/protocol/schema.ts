@@ -91,11 +91,13 @@ type FieldInput<F extends FieldSpec> = F extends { readonly fields: infer S exte
   ? F['type'] extends `[]${string}`
     ? StructInput<S>[] | NullOf<F>
     : StructInput<S> | NullOf<F>
-  : F['type'] extends 'bytes' | 'records' | '[]bytes'
-    ? F['type'] extends `[]${string}`
-      ? Uint8Array[] | NullOf<F>
-      : Uint8Array | NullOf<F>
-    : FieldValue<F>
+  : F['type'] extends 'records'
+    ? Uint8Array | readonly Uint8Array[] | NullOf<F>
+    : F['type'] extends 'bytes' | '[]bytes'
+      ? F['type'] extends `[]${string}`
+        ? Uint8Array[] | NullOf<F>
+        : Uint8Array | NullOf<F>
+      : FieldValue<F>
 
 /** What `encode` accepts: any field may be left out and takes its default. */
 export type StructInput<S extends readonly FieldSpec[]> = { [F in S[number] as F['name']]?: FieldInput<F> }

@@ -34,3 +34,25 @@ describe('ApiVersions schema', () => {
     })
   })
 })
+
+describe('records fields', () => {
+  it('encode a list of stored batches exactly as their concatenation', async () => {
+    const { FetchResponse } = await import('../../src/protocol/messages/fetch.js')
+    const parts = [Buffer.from('first batch'), Buffer.from(''), Buffer.from('second')]
+    const partition = (records: Buffer | Buffer[]) => ({
+      partitionIndex: 0,
+      errorCode: 0,
+      highWatermark: 3n,
+      records,
+    })
+    for (const version of [4, 12]) {
+      const asList = encodeMessage(FetchResponse, version, {
+        responses: [{ topic: 't', partitions: [partition(parts)] }],
+      })
+      const joined = encodeMessage(FetchResponse, version, {
+        responses: [{ topic: 't', partitions: [partition(Buffer.concat(parts))] }],
+      })
+      expect(asList).toEqual(joined)
+    }
+  })
+})

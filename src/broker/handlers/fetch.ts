@@ -31,7 +31,7 @@ const LEADER_EPOCH = 0
 const MAX_WAIT_CAP_MS = 60_000
 
 /** Kafka sends an empty record set, never a null one: librdkafka refuses a -1 size. */
-const NO_RECORDS = Buffer.alloc(0)
+const NO_RECORDS: readonly Buffer[] = []
 
 /** Fetch v4 is the first that returns record batches (magic 2). */
 const FIRST_BATCH_FORMAT_VERSION = 4
@@ -44,7 +44,8 @@ interface PartitionAnswer {
   logStartOffset: bigint
   abortedTransactions: never[] | null
   preferredReadReplica: number
-  records: Buffer
+  /** The stored batches as they are; the encoder writes them one after another, no concatenation. */
+  records: readonly Buffer[]
 }
 
 export const fetchHandler = defineHandler({
@@ -99,7 +100,8 @@ function readAll(broker: BrokerContext, body: FetchRequestBody) {
           ? errorAnswer(p.partition, ErrorCode.UNKNOWN_TOPIC_ID)
           : readPartition(broker, name, p, remaining, bytes === 0)
       if (answer.errorCode !== ErrorCode.NONE) hasError = true
-      const size = answer.records.length
+      let size = 0
+      for (const batch of answer.records) size += batch.length
       bytes += size
       remaining = Math.max(remaining - size, 0)
       return answer
@@ -148,8 +150,7 @@ function readPartition(
     // the log always yields one batch; past the first partition with data, one that does
     // not fit waits for a later fetch rather than overshoot the response limit
     const fits = firstWithData || (batches.length > 0 && batches[0].length <= limit)
-    if (batches.length > 0 && fits)
-      answer.records = batches.length === 1 ? batches[0] : Buffer.concat(batches)
+    if (batches.length > 0 && fits) answer.records = batches
   }
   return answer
 }

@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js'
 import type { PartitionWatchers } from './fetch/partition-watchers.js'
+import type { GroupCoordinator } from './groups/group-coordinator.js'
 import type { Logger } from './logger.js'
 import type { ResolvedBrokerOptions } from './options.js'
 import type { ProducerIdManager } from './producers/producer-id-manager.js'
@@ -15,6 +16,8 @@ export interface BrokerContext {
   readonly producerIds: ProducerIdManager
   /** Each partition's idempotent producers and their last sequences, for Produce. */
   readonly producerStates: ProducerStateRegistry
+  /** Consumer groups and their committed offsets. */
+  readonly groups: GroupCoordinator
   readonly clock: Clock
   readonly logger: Logger
   readonly nodeId: number

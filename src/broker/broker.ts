@@ -4,6 +4,7 @@ import { type Clock, systemClock } from './clock.js'
 import { resolveClusterId } from './cluster-id.js'
 import { Dispatcher } from './dispatcher.js'
 import { PartitionWatchers } from './fetch/partition-watchers.js'
+import { GroupCoordinator } from './groups/group-coordinator.js'
 import { brokerHandlers } from './handlers/index.js'
 import { createLogFactory } from './log-factory.js'
 import { Connection } from './network/connection.js'
@@ -44,6 +45,7 @@ class EmbeddedBroker implements RunningBroker {
   private readonly connections = new Set<Connection>()
   private readonly topics: TopicStore
   private readonly watchers: PartitionWatchers
+  private readonly groups: GroupCoordinator
   private readonly dispatcher: Dispatcher
   private readonly context: BrokerContext
   private readonly advertised = { host: '', port: 0 }
@@ -64,11 +66,25 @@ class EmbeddedBroker implements RunningBroker {
       topicDefaults(options),
     )
     const clusterId = resolveClusterId(options.dataDir, options.clusterId)
+    this.groups = new GroupCoordinator(
+      {
+        initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
+        minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
+        maxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
+        offsetMetadataMaxBytes: options.offsetMetadataMaxBytes,
+        dataDir: options.dataDir,
+        fsync: options.fsync,
+        flushIntervalMs: options.flushIntervalMs,
+      },
+      clock,
+      logger,
+    )
     const dispatcherRef: { current?: Dispatcher } = {}
     this.context = {
       options,
       topics: this.topics,
       watchers: this.watchers,
+      groups: this.groups,
       producerIds: new ProducerIdManager(new ProducerIdAllocator(options.dataDir)),
       producerStates: new ProducerStateRegistry(
         { expirationMs: options.producerIdExpirationMs, maxProducers: MAX_PRODUCERS_PER_PARTITION },
@@ -101,6 +117,7 @@ class EmbeddedBroker implements RunningBroker {
 
   async start(): Promise<void> {
     await this.topics.load()
+    await this.groups.load()
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject)
       this.server.listen(this.options.port, this.options.host, () => {
@@ -163,10 +180,15 @@ class EmbeddedBroker implements RunningBroker {
     for (const c of this.connections) c.stopReading()
     // parked fetches answer now with what they have instead of at their timeout
     this.watchers.expireAll()
+    // parked JoinGroup and SyncGroup requests are answered at once too, so that connections can drain
+    const groupsClosed = this.groups.close()
+    // awaited last; until then a failure must not count as unhandled
+    groupsClosed.catch(() => {})
     await Promise.all([...this.connections].map((c) => c.end()))
     await stopped
     await this.topics.flush()
     await this.topics.close()
+    await groupsClosed
     this.options.logger.info('broker stopped')
   }
 }

@@ -42,6 +42,18 @@ export interface BrokerOptions {
    * (`producer.id.expiration.ms`); a forgotten producer may start at any sequence. Default 1 day.
    */
   producerIdExpirationMs?: number
+  /**
+   * How long a new consumer group waits for more members before its first
+   * generation (`group.initial.rebalance.delay.ms`), restarting the wait
+   * each time one arrives, up to the rebalance timeout. Default 3000 ms; 0 in tests.
+   */
+  groupInitialRebalanceDelayMs?: number
+  /** Shortest session timeout a group member may ask for (`group.min.session.timeout.ms`). Default 6000 ms. */
+  groupMinSessionTimeoutMs?: number
+  /** Longest session timeout a group member may ask for (`group.max.session.timeout.ms`). Default 30 minutes. */
+  groupMaxSessionTimeoutMs?: number
+  /** Longest metadata string stored with a committed offset (`offset.metadata.max.bytes`). Default 4096. */
+  offsetMetadataMaxBytes?: number
   /** TEST ONLY fault injection (see BrokerFaults); never set it outside tests. Default none. */
   faults?: BrokerFaults
 }
@@ -101,6 +113,18 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
   if (options.dataDir !== undefined && (typeof options.dataDir !== 'string' || options.dataDir === '')) {
     throw new BrokerConfigError('dataDir', 'must be a non-empty path')
   }
+  const groupMinSessionTimeoutMs = integer(
+    'groupMinSessionTimeoutMs',
+    options.groupMinSessionTimeoutMs ?? 6000,
+    1,
+    2 ** 31 - 1,
+  )
+  const groupMaxSessionTimeoutMs = integer(
+    'groupMaxSessionTimeoutMs',
+    options.groupMaxSessionTimeoutMs ?? 1_800_000,
+    groupMinSessionTimeoutMs,
+    2 ** 31 - 1,
+  )
   const host = options.host ?? '127.0.0.1'
   if (typeof host !== 'string' || host === '')
     throw new BrokerConfigError('host', 'must be a non-empty string')
@@ -133,5 +157,14 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     logger: resolveLogger(options.logger),
     producerIdExpirationMs: integer('producerIdExpirationMs', options.producerIdExpirationMs ?? DAY_MS, 1),
     faults: resolveFaults(options.faults),
+    groupInitialRebalanceDelayMs: integer(
+      'groupInitialRebalanceDelayMs',
+      options.groupInitialRebalanceDelayMs ?? 3000,
+      0,
+      2 ** 31 - 1,
+    ),
+    groupMinSessionTimeoutMs,
+    groupMaxSessionTimeoutMs,
+    offsetMetadataMaxBytes: integer('offsetMetadataMaxBytes', options.offsetMetadataMaxBytes ?? 4096, 0),
   }
 }

@@ -1,0 +1,27 @@
+/**
+ * ListGroups (16), versions 0-4.
+ * - Every group this broker coordinates, including Empty ones that only hold
+ *   offsets (their protocol type is "" when no member ever joined).
+ * - v4 filters by state names, compared without case (KIP-518), and reports
+ *   each group's state.
+ */
+import { Apis } from '../../protocol/messages/index.js'
+import { defineHandler } from './handler.js'
+
+export const listGroupsHandler = defineHandler({
+  api: Apis.ListGroups,
+  minVersion: 0,
+  maxVersion: 4,
+  handle(body, { broker, version }) {
+    const listed = broker.groups.listGroups(version >= 4 ? body.statesFilter : [])
+    return {
+      throttleTimeMs: 0,
+      errorCode: listed.errorCode,
+      groups: listed.groups.map((g) => ({
+        groupId: g.groupId,
+        protocolType: g.protocolType,
+        groupState: g.state,
+      })),
+    }
+  },
+})

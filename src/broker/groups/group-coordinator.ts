@@ -1,15 +1,12 @@
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { Clock } from '../clock.js'
-import type { FsyncPolicy } from '../log/partition-log.js'
-import type { FsyncFd } from '../log/sync-tracker.js'
 import type { Logger } from '../logger.js'
-import { ClassicGroup } from './classic-group.js'
-import { CommittedOffsets } from './committed-offsets.js'
+import type { ClassicGroup } from './classic-group.js'
+import type { CommittedOffset } from './committed-offsets.js'
 import type {
   CommitRequest,
   DescribedGroup,
   FetchedOffsets,
-  FetchedPartition,
   HeartbeatRequest,
   JoinRequest,
   LeaveResult,
@@ -17,22 +14,13 @@ import type {
   MemberIdentity,
   SyncRequest,
 } from './coordinator-requests.js'
-import { type GroupLog, groupLogDir, openGroupLog } from './group-log.js'
 import { GroupMember, newMemberId } from './group-member.js'
 import { type JoinOutcome, joinError, type SyncOutcome, syncError, syncSuccess } from './group-outcomes.js'
-import {
-  type GroupLogRecord,
-  type GroupSnapshot,
-  restoreGroup,
-  restoreOffset,
-  type StoredGroup,
-  type StoredOffset,
-  storeGroup,
-  storeOffset,
-} from './group-records.js'
 import { canStartRebalance } from './group-state.js'
+import { GroupStore, type GroupStoreOptions } from './group-store.js'
+import { committedOffsetsView, describeGroupView, listGroupsView } from './group-views.js'
 
-export interface GroupCoordinatorOptions {
+export interface GroupCoordinatorOptions extends GroupStoreOptions {
   /** Kafka's group.initial.rebalance.delay.ms: how long a new group waits for more members before its first generation. */
   initialRebalanceDelayMs: number
   /** group.min.session.timeout.ms / group.max.session.timeout.ms: the session timeouts members may ask for. */
@@ -40,14 +28,6 @@ export interface GroupCoordinatorOptions {
   maxSessionTimeoutMs: number
   /** offset.metadata.max.bytes: the longest metadata string stored with an offset. */
   offsetMetadataMaxBytes: number
-  /** Where groups and offsets persist; undefined keeps them in memory. */
-  dataDir: string | undefined
-  fsync: FsyncPolicy
-  flushIntervalMs: number
-  /** Byte size past which the group log is compacted into a snapshot (tests make it small). */
-  compactionBytes?: number
-  /** Replaceable fsync, for tests that make it fail. */
-  fsyncFd?: FsyncFd
 }
 
 export type CoordinatorStatus = 'loading' | 'active' | 'inactive'
@@ -75,11 +55,7 @@ const EMPTY = Buffer.alloc(0)
  * would hold up everything behind it.
  */
 export class GroupCoordinator {
-  private readonly groups = new Map<string, ClassicGroup>()
-  private readonly offsets = new CommittedOffsets()
-  /** Each group as last written to the log: what a restart would bring back. */
-  private readonly persisted = new Map<string, StoredGroup>()
-  private log: GroupLog | undefined
+  private readonly store: GroupStore
   private currentStatus: CoordinatorStatus = 'loading'
   private cleanupTimer: unknown = undefined
   private closing: Promise<void> | undefined
@@ -88,7 +64,13 @@ export class GroupCoordinator {
     private readonly options: GroupCoordinatorOptions,
     private readonly clock: Clock,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.store = new GroupStore(options, clock, logger)
+  }
+
+  private get groups(): Map<string, ClassicGroup> {
+    return this.store.groups
+  }
 
   get status(): CoordinatorStatus {
     return this.currentStatus
@@ -96,23 +78,7 @@ export class GroupCoordinator {
 
   /** Reads the persisted groups and offsets, then starts serving. */
   async load(): Promise<void> {
-    if (this.options.dataDir !== undefined) {
-      const opened = openGroupLog({
-        dir: groupLogDir(this.options.dataDir),
-        fsync: this.options.fsync,
-        flushIntervalMs: this.options.flushIntervalMs,
-        clock: this.clock,
-        logger: this.logger,
-        compactionBytes: this.options.compactionBytes,
-        fsyncFd: this.options.fsyncFd,
-      })
-      this.log = opened.log
-      if (opened.snapshot) this.applySnapshot(opened.snapshot)
-      for (const record of opened.records) this.applyRecord(record)
-      this.logger.info(
-        `loaded ${this.groups.size} groups (${opened.records.length} log records after the snapshot)`,
-      )
-    }
+    this.store.load()
     // members of a reloaded generation keep it as long as they keep heartbeating
     for (const group of this.groups.values()) {
       for (const member of group.members.values()) this.scheduleSession(group, member)
@@ -144,7 +110,7 @@ export class GroupCoordinator {
         member.answerSync(syncError(ErrorCode.NOT_COORDINATOR))
       }
     }
-    await this.log?.close(this.snapshot())
+    await this.store.close()
   }
 
   // ---------------------------------------------------------------- JoinGroup
@@ -163,8 +129,7 @@ export class GroupCoordinator {
     if (!group) {
       // only a member without an id may create a group; a known id in an unknown group is stale
       if (!isNewMember) return joinError(req.memberId, ErrorCode.UNKNOWN_MEMBER_ID)
-      group = new ClassicGroup(req.groupId)
-      this.groups.set(req.groupId, group)
+      group = this.store.getOrCreate(req.groupId)
     }
     const target = group
     return new Promise<JoinOutcome>((respond) => {
@@ -319,7 +284,7 @@ export class GroupCoordinator {
           return
         }
         try {
-          this.persistGroup(group)
+          this.store.saveGroup(group)
         } catch (err) {
           this.logger.error(`cannot store group ${group.groupId}: ${(err as Error).message}`)
           member.awaitingJoin = null
@@ -548,7 +513,7 @@ export class GroupCoordinator {
   private completeSync(group: ClassicGroup, assignments: ReadonlyMap<string, Buffer>): void {
     for (const member of group.members.values()) member.assignment = assignments.get(member.memberId) ?? EMPTY
     try {
-      this.persistGroup(group)
+      this.store.saveGroup(group)
     } catch (err) {
       this.logger.error(`cannot store group ${group.groupId}: ${(err as Error).message}`)
       this.resetAssignments(group, ErrorCode.NOT_COORDINATOR)
@@ -685,9 +650,8 @@ export class GroupCoordinator {
   /** FENCED_INSTANCE_ID when a newer incarnation holds the instance id, UNKNOWN_MEMBER_ID when the member is not in the group. */
   private memberError(group: ClassicGroup, memberId: string, groupInstanceId: string | null): number | null {
     if (groupInstanceId !== null) {
-      const current = group.staticMemberId(groupInstanceId)
-      if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
-      if (current !== memberId) return ErrorCode.FENCED_INSTANCE_ID
+      if (group.staticMemberId(groupInstanceId) === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+      if (group.isStaticMemberFenced(memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID
     }
     return group.has(memberId) ? null : ErrorCode.UNKNOWN_MEMBER_ID
   }
@@ -708,8 +672,7 @@ export class GroupCoordinator {
     let group = this.groups.get(req.groupId)
     if (!group) {
       if (req.generationId >= 0) return all(ErrorCode.ILLEGAL_GENERATION)
-      group = new ClassicGroup(req.groupId)
-      this.groups.set(req.groupId, group)
+      group = this.store.getOrCreate(req.groupId)
     }
     const commitError = this.commitError(group, req)
     if (commitError !== null) return all(commitError)
@@ -725,29 +688,29 @@ export class GroupCoordinator {
     )
     const accepted = req.offsets.filter((_, i) => results[i] === ErrorCode.NONE)
     if (accepted.length === 0) return results
-    const stored: StoredOffset[] = accepted.map((o) =>
-      storeOffset(o.topic, o.partition, {
+    const values = accepted.map((o) => ({
+      topic: o.topic,
+      partition: o.partition,
+      value: {
         offset: o.offset,
         leaderEpoch: o.leaderEpoch,
         metadata: o.metadata ?? '',
         commitTimestamp: now,
-      }),
-    )
+      } satisfies CommittedOffset,
+    }))
     const failed = () => results.map((code) => (code === ErrorCode.NONE ? ErrorCode.NOT_COORDINATOR : code))
     try {
-      this.log?.append({ type: 'offsets', groupId: req.groupId, offsets: stored })
+      // in memory as soon as it is written, so that a compaction while this waits for its fsync keeps it
+      this.store.saveOffsets(req.groupId, values)
     } catch (err) {
       this.logger.error(`cannot store offsets of group ${req.groupId}: ${(err as Error).message}`)
       return failed()
     }
-    // applied before any fsync wait, so that a compaction meanwhile cannot drop it from disk; after an fsync
-    // failure the log refuses every later write, so the coordinator is out of service either way
-    for (const s of stored) this.offsets.set(req.groupId, s.topic, s.partition, restoreOffset(s))
-    this.maybeCompact()
-    if (this.log && this.options.fsync === 'always') {
+    if (this.store.syncsEachCommit) {
       try {
-        await this.log.flush()
+        await this.store.flush()
       } catch (err) {
+        // the log refuses every later write from now on: the coordinator is out of service
         this.logger.error(`cannot sync offsets of group ${req.groupId}: ${(err as Error).message}`)
         return failed()
       }
@@ -767,98 +730,34 @@ export class GroupCoordinator {
     return group.is('Empty') ? null : ErrorCode.UNKNOWN_MEMBER_ID
   }
 
-  /**
-   * Committed offsets of `topics`, or of every partition the group has
-   * committed when `topics` is null. A partition without a commit is offset
-   * -1 with no error. No transactions exist here, so no commit is ever
-   * pending and `requireStable` needs no special answer.
-   */
+  /** Committed offsets of `topics`, or of every committed partition when null (see group-views.ts). */
   fetchOffsets(
     groupId: string,
     topics: readonly { name: string; partitions: readonly number[] }[] | null,
   ): FetchedOffsets {
     const statusError = this.checkStatus(groupId, true)
     if (statusError !== null) return { errorCode: statusError, topics: [] }
-    if (topics === null) {
-      return {
-        errorCode: ErrorCode.NONE,
-        topics: this.offsets.topicsOf(groupId).map(({ topic, partitions }) => ({
-          topic,
-          partitions: [...partitions.keys()]
-            .sort((a, b) => a - b)
-            .map((p) => this.fetchedPartition(groupId, topic, p)),
-        })),
-      }
-    }
-    return {
-      errorCode: ErrorCode.NONE,
-      topics: topics.map((t) => ({
-        topic: t.name,
-        partitions: t.partitions.map((p) => this.fetchedPartition(groupId, t.name, p)),
-      })),
-    }
-  }
-
-  private fetchedPartition(groupId: string, topic: string, partition: number): FetchedPartition {
-    const committed = this.offsets.get(groupId, topic, partition)
-    if (!committed)
-      return { partition, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE }
-    return {
-      partition,
-      offset: committed.offset,
-      leaderEpoch: committed.leaderEpoch,
-      metadata: committed.metadata,
-      errorCode: ErrorCode.NONE,
-    }
+    // no transactions exist here, so no commit is ever pending: requireStable needs no special answer
+    return { errorCode: ErrorCode.NONE, topics: committedOffsetsView(this.store.offsets, groupId, topics) }
   }
 
   // ---------------------------------------------------------------- administration
 
-  /** A group that does not exist is described as Dead with no error, as Kafka does up to DescribeGroups v5. */
   describeGroup(groupId: string): DescribedGroup {
     const statusError = this.checkStatus(groupId, true)
-    const described = (errorCode: number, state: string): DescribedGroup => ({
-      errorCode,
-      groupId,
-      state,
-      protocolType: '',
-      protocolName: '',
-      members: [],
-    })
-    if (statusError !== null) return described(statusError, '')
-    const group = this.groups.get(groupId)
-    if (!group) return described(ErrorCode.NONE, 'Dead')
-    // subscriptions and assignments only mean something once a generation is settled
-    const stable = group.is('Stable')
-    const protocol = group.protocolName ?? ''
-    return {
-      errorCode: ErrorCode.NONE,
-      groupId,
-      state: group.state,
-      protocolType: group.protocolType ?? '',
-      protocolName: stable ? protocol : '',
-      members: [...group.members.values()].map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        metadata: stable ? m.metadataFor(protocol) : EMPTY,
-        assignment: stable ? m.assignment : EMPTY,
-      })),
+    if (statusError !== null) {
+      return { errorCode: statusError, groupId, state: '', protocolType: '', protocolName: '', members: [] }
     }
+    return describeGroupView(groupId, this.groups.get(groupId))
   }
 
-  /** Groups in any of `states` (compared without case), or all of them when `states` is empty. */
+  /** Groups in any of `states`, or all; while loading, those loaded so far with COORDINATOR_LOAD_IN_PROGRESS. */
   listGroups(states: readonly string[]): { errorCode: number; groups: ListedGroup[] } {
     if (this.currentStatus === 'inactive')
       return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: [] }
-    const wanted = new Set(states.map((s) => s.toLowerCase()))
-    const groups = [...this.groups.values()]
-      .filter((g) => !g.is('Dead') && (wanted.size === 0 || wanted.has(g.state.toLowerCase())))
-      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state }))
     const errorCode =
       this.currentStatus === 'loading' ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE
-    return { errorCode, groups }
+    return { errorCode, groups: listGroupsView(this.groups.values(), states) }
   }
 
   /** Deletes groups with no active members, with their offsets; one error code per id. */
@@ -873,25 +772,22 @@ export class GroupCoordinator {
     if (!group || group.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND
     if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP
     try {
-      this.log?.append({ type: 'delete', groupId })
+      this.forget(group)
     } catch (err) {
       this.logger.error(`cannot delete group ${groupId}: ${(err as Error).message}`)
       return ErrorCode.NOT_COORDINATOR
     }
-    this.forget(group)
-    this.maybeCompact()
     return ErrorCode.NONE
   }
 
+  /** Deletes the group with its offsets (throws, changing nothing, when that cannot be recorded). */
   private forget(group: ClassicGroup): void {
+    this.store.deleteGroup(group.groupId)
     group.transitionTo('Dead')
     for (const timer of group.pendingMembers.values()) this.cancel(timer)
     group.pendingMembers.clear()
     this.cancel(group.joinTimer)
     this.cancel(group.syncTimer)
-    this.groups.delete(group.groupId)
-    this.persisted.delete(group.groupId)
-    this.offsets.deleteGroup(group.groupId)
   }
 
   /** Empty groups that hold no offsets are forgotten periodically, as Kafka's offset expiration pass does. */
@@ -899,10 +795,9 @@ export class GroupCoordinator {
     this.cleanupTimer = this.schedule(() => {
       for (const group of [...this.groups.values()]) {
         const idle =
-          group.is('Empty') && group.pendingMembers.size === 0 && !this.offsets.hasAny(group.groupId)
+          group.is('Empty') && group.pendingMembers.size === 0 && !this.store.offsets.hasAny(group.groupId)
         if (!idle) continue
         try {
-          if (this.persisted.has(group.groupId)) this.log?.append({ type: 'delete', groupId: group.groupId })
           this.forget(group)
         } catch (err) {
           this.logger.error(`cannot forget group ${group.groupId}: ${(err as Error).message}`)
@@ -912,71 +807,12 @@ export class GroupCoordinator {
     }, CLEANUP_INTERVAL_MS)
   }
 
-  // ---------------------------------------------------------------- persistence
-
-  private persistGroup(group: ClassicGroup): void {
-    const stored = storeGroup(group)
-    this.log?.append({ type: 'group', group: stored })
-    this.persisted.set(group.groupId, stored)
-    this.maybeCompact()
-  }
-
   /** For an Empty generation: losing it is harmless (its members would all time out after a restart anyway). */
   private persistQuietly(group: ClassicGroup): void {
     try {
-      this.persistGroup(group)
+      this.store.saveGroup(group)
     } catch (err) {
       this.logger.warn(`cannot store empty group ${group.groupId}: ${(err as Error).message}`)
-    }
-  }
-
-  private maybeCompact(): void {
-    if (!this.log?.needsCompaction) return
-    try {
-      this.log.compact(this.snapshot())
-    } catch (err) {
-      this.logger.error(`cannot compact the group log: ${(err as Error).message}`)
-    }
-  }
-
-  /** What a restart should bring back: each group as last stored, and every committed offset. */
-  private snapshot(): GroupSnapshot {
-    return {
-      format: 1,
-      groups: [...this.persisted.values()],
-      offsets: this.offsets.groupIds().map((groupId) => ({
-        groupId,
-        offsets: this.offsets
-          .topicsOf(groupId)
-          .flatMap(({ topic, partitions }) =>
-            [...partitions].map(([p, value]) => storeOffset(topic, p, value)),
-          ),
-      })),
-    }
-  }
-
-  private applySnapshot(snapshot: GroupSnapshot): void {
-    for (const group of snapshot.groups) this.applyRecord({ type: 'group', group })
-    for (const entry of snapshot.offsets) this.applyRecord({ type: 'offsets', ...entry })
-  }
-
-  private applyRecord(record: GroupLogRecord): void {
-    switch (record.type) {
-      case 'group':
-        this.persisted.set(record.group.groupId, record.group)
-        this.groups.set(record.group.groupId, restoreGroup(record.group))
-        break
-      case 'offsets':
-        if (!this.groups.has(record.groupId))
-          this.groups.set(record.groupId, new ClassicGroup(record.groupId))
-        for (const o of record.offsets)
-          this.offsets.set(record.groupId, o.topic, o.partition, restoreOffset(o))
-        break
-      case 'delete':
-        this.groups.delete(record.groupId)
-        this.persisted.delete(record.groupId)
-        this.offsets.deleteGroup(record.groupId)
-        break
     }
   }
 

@@ -12,7 +12,14 @@ describe('sluice broker', () => {
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`prints where it listens, serves clients, and exits 0 on ${signal}`, async () => {
-      broker = await spawnBroker(['--log-level', 'info', '--partitions', '2'])
+      broker = await spawnBroker([
+        '--log-level',
+        'info',
+        '--partitions',
+        '2',
+        '--group-initial-rebalance-delay-ms',
+        '0',
+      ])
       expect(broker.bootstrap).toMatch(/^127\.0\.0\.1:\d+$/)
       const client = await WireClient.connect(broker.bootstrap)
       const meta = await client.send(Apis.Metadata, 12, {

@@ -19,7 +19,14 @@ export class PartitionWatchers {
    * `onTimeout` once after `timeoutMs` (then the watch is cancelled).
    */
   watch(keys: readonly string[], timeoutMs: number, onWake: () => void, onTimeout: () => void): Watch {
-    const watcher: Watcher = { onWake, keys, timer: undefined, cancelled: false, expire: () => {} }
+    const watcher: Watcher = {
+      onWake,
+      keys,
+      timer: undefined,
+      cancelled: false,
+      wakePending: false,
+      expire: () => {},
+    }
     const cancel = () => {
       if (watcher.cancelled) return
       watcher.cancelled = true
@@ -47,11 +54,23 @@ export class PartitionWatchers {
     return { cancel }
   }
 
-  /** Wakes every watcher of a partition (after an append, a truncation or a deletion). */
+  /**
+   * Wakes every watcher of a partition (after an append, a truncation or a
+   * deletion). The wake runs in a microtask, once per watcher however many of
+   * its partitions were touched, so a produce to several partitions is seen
+   * whole, as Kafka answers parked fetches after the produce completes.
+   */
   notify(key: string): void {
     const set = this.watchers.get(key)
     if (!set) return
-    for (const w of [...set]) if (!w.cancelled) w.onWake()
+    for (const w of set) {
+      if (w.cancelled || w.wakePending) continue
+      w.wakePending = true
+      queueMicrotask(() => {
+        w.wakePending = false
+        if (!w.cancelled) w.onWake()
+      })
+    }
   }
 
   /** Fires every watch's timeout now (broker shutdown: parked fetches answer with what they have). */
@@ -74,6 +93,7 @@ interface Watcher {
   keys: readonly string[]
   timer: unknown
   cancelled: boolean
+  wakePending: boolean
   expire: () => void
 }
 

@@ -1,7 +1,7 @@
 import { ProtocolError } from '../../protocol/protocol-error.js'
 
-/** A frame must at least hold the 8-byte request header prefix. */
-const MIN_FRAME_BYTES = 8
+/** A request must at least hold the 8-byte header prefix (key, version, correlation id). */
+export const MIN_REQUEST_FRAME_BYTES = 8
 
 /**
  * Cuts a TCP byte stream into size-prefixed Kafka frames.
@@ -16,7 +16,14 @@ export class FrameSplitter {
   /** Size of the frame being assembled, or -1 while its prefix is incomplete. */
   private expected = -1
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /**
+   * `minFrameBytes` is 8 for requests; a response reader passes 4 (a
+   * correlation id), since Heartbeat v0 answers are only 6 bytes.
+   */
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly minFrameBytes = MIN_REQUEST_FRAME_BYTES,
+  ) {}
 
   /** Bytes received but not yet handed out as a frame (the partial frame). */
   get pendingBytes(): number {
@@ -32,8 +39,9 @@ export class FrameSplitter {
       if (this.expected < 0) {
         if (this.buffered < 4) break
         const size = this.peekInt32()
-        if (size < MIN_FRAME_BYTES)
-          throw new ProtocolError(`frame size ${size} is below the ${MIN_FRAME_BYTES}-byte minimum`)
+        if (size < this.minFrameBytes) {
+          throw new ProtocolError(`frame size ${size} is below the ${this.minFrameBytes}-byte minimum`)
+        }
         if (size > this.maxFrameBytes) {
           throw new ProtocolError(
             `frame of ${size} bytes exceeds the ${this.maxFrameBytes}-byte request limit`,

@@ -16,6 +16,7 @@ interface BrokerCommandOptions {
   partitions: number
   fsync: 'never' | 'interval' | 'always'
   logLevel: LogLevel
+  groupInitialRebalanceDelayMs: number
 }
 
 /**
@@ -32,6 +33,12 @@ export function registerBrokerCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (0 picks a free one)', integerArg('--port'), 9092)
     .option('--data-dir <dir>', 'keep topics and logs on disk in this directory (default: in memory)')
     .option('--partitions <n>', 'partitions of auto-created topics', integerArg('--partitions'), 1)
+    .option(
+      '--group-initial-rebalance-delay-ms <ms>',
+      'wait this long for more members before the first rebalance of a new group',
+      integerArg('--group-initial-rebalance-delay-ms'),
+      3000,
+    )
     .addOption(
       new Option('--fsync <policy>', 'when the disk engine syncs')
         .choices(['never', 'interval', 'always'])
@@ -50,6 +57,7 @@ export function registerBrokerCommand(program: Command): void {
         defaultPartitions: opts.partitions,
         fsync: opts.fsync,
         logger: opts.logLevel,
+        groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs,
       })
       process.stdout.write(`listening on ${broker.bootstrap}\n`)
       let stopping = false

@@ -17,7 +17,8 @@ interface Waiting {
  * It is not the Sluice client (that has retries, metadata, flow control).
  */
 export class WireClient {
-  private readonly splitter = new FrameSplitter(1 << 30)
+  /** Responses need only a correlation id: Heartbeat v0 answers are 6 bytes. */
+  private readonly splitter = new FrameSplitter(1 << 30, 4)
   private readonly waiting = new Map<number, Waiting>()
   private nextCorrelationId = 1
   private closedError: Error | null = null

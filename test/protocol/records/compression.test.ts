@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib'
 import fc from 'fast-check'
-import { compressFrameSync } from 'lz4-napi'
+import { compressFrameSync, decompressFrameSync, compressSync as lz4Block } from 'lz4-napi'
 import { compressSync as snappyRaw } from 'snappy'
 import { describe, expect, it } from 'vitest'
 import { compress as zstdCompress } from 'zstd-napi'
@@ -14,6 +14,7 @@ import {
   snappyCodec,
   XERIAL_BLOCK_BYTES,
 } from '../../../src/protocol/records/compression/index.js'
+import { xxh32Short } from '../../../src/protocol/records/compression/xxh32.js'
 
 const LIMIT = 64 * 1024 * 1024
 const codecs: [string, CompressionCodec][] = [
@@ -201,6 +202,165 @@ describe('lz4 frame bound', () => {
     const skippable = Buffer.from([0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3])
     const frame = compressFrameSync(Buffer.alloc(10, 1))
     expect(lz4FrameOutputBound(Buffer.concat([skippable, frame]))).toEqual(lz4FrameOutputBound(frame))
+  })
+})
+
+/** One data block of a hand-built lz4 frame: stored as is, or LZ4-compressed. */
+interface BlockSpec {
+  data: Buffer
+  stored?: boolean
+}
+
+/** Block size codes 4-7 of the BD byte: 64 KiB, 256 KiB, 1 MiB, 4 MiB. */
+type BlockSizeCode = 4 | 5 | 6 | 7
+
+/**
+ * Builds an lz4 frame by hand from raw blocks (lz4-napi's block compressor
+ * with its 4-byte size prefix cut off), so tests can set the flags, block
+ * size, content size and block kinds lz4-napi's own frame writer never uses.
+ * lz4-napi's frame decoder reads these frames too and serves as the oracle.
+ */
+function lz4Frame(
+  blocks: BlockSpec[],
+  options: { sizeCode?: BlockSizeCode; contentSize?: number; independent?: boolean } = {},
+): Buffer {
+  const { sizeCode = 4, contentSize, independent = true } = options
+  const descriptor = [0x40 | (independent ? 0x20 : 0) | (contentSize !== undefined ? 0x08 : 0), sizeCode << 4]
+  if (contentSize !== undefined) {
+    const size = Buffer.alloc(8)
+    size.writeBigUInt64LE(BigInt(contentSize))
+    descriptor.push(...size)
+  }
+  const descriptorBytes = Buffer.from(descriptor)
+  const checksum = (xxh32Short(descriptorBytes, 0, descriptorBytes.length) >>> 8) & 0xff
+  const parts: Buffer[] = [Buffer.from([0x04, 0x22, 0x4d, 0x18]), descriptorBytes, Buffer.from([checksum])]
+  for (const block of blocks) {
+    const body = block.stored ? block.data : lz4Block(block.data).subarray(4)
+    const word = Buffer.alloc(4)
+    word.writeUInt32LE((body.length | (block.stored ? 0x80000000 : 0)) >>> 0)
+    parts.push(word, body)
+  }
+  parts.push(Buffer.alloc(4)) // end mark
+  return Buffer.concat(parts)
+}
+
+/** Compressible, not constant: a different byte pattern per seed. */
+function pattern(length: number, seed: number): Buffer {
+  const out = Buffer.alloc(length)
+  for (let i = 0; i < length; i++) out[i] = (i * seed + (i >> 7)) % 251
+  return out
+}
+
+describe('lz4 frames decoded block by block', () => {
+  const lz4 = compressionCodec(CompressionType.Lz4)
+  const both = async (frame: Buffer, max = LIMIT) => {
+    const sync = lz4.decompress(frame, max)
+    expect((await lz4.decompressAsync(frame, max)).equals(sync)).toBe(true)
+    return sync
+  }
+
+  it('computes xxHash32 of short inputs (reference values of the algorithm)', () => {
+    expect(xxh32Short(Buffer.alloc(0), 0, 0)).toBe(0x02cc5d05)
+    expect(xxh32Short(Buffer.from('a'), 0, 1)).toBe(0x550d7456)
+    expect(xxh32Short(Buffer.from('abc'), 0, 3)).toBe(0x32d153ff)
+    expect(xxh32Short(Buffer.from('xxabcx'), 2, 5)).toBe(0x32d153ff)
+    expect(() => xxh32Short(Buffer.alloc(16), 0, 16)).toThrow(RangeError)
+  })
+
+  it('reads many compressed and stored blocks, as the frame decoder does', async () => {
+    const specs: BlockSpec[] = [
+      { data: pattern(65_536, 3) },
+      { data: pattern(65_536, 5), stored: true },
+      { data: pattern(65_536, 7) },
+      { data: pattern(1_000, 11) },
+    ]
+    const frame = lz4Frame(specs)
+    const expected = Buffer.concat(specs.map((b) => b.data))
+    expect(decompressFrameSync(frame).equals(expected)).toBe(true)
+    expect((await both(frame)).equals(expected)).toBe(true)
+  })
+
+  it('reads a frame of one stored block, and one with no blocks', async () => {
+    const data = pattern(5_000, 13)
+    expect((await both(lz4Frame([{ data, stored: true }]))).equals(data)).toBe(true)
+    expect(await both(lz4Frame([]))).toHaveLength(0)
+  })
+
+  it('reads several frames in a row around a skippable frame', async () => {
+    const a = pattern(70_000, 17)
+    const b = pattern(3_000, 19)
+    const skippable = Buffer.from([0x5f, 0x2a, 0x4d, 0x18, 2, 0, 0, 0, 9, 9])
+    const input = Buffer.concat([
+      lz4Frame([{ data: a.subarray(0, 65_536) }, { data: a.subarray(65_536) }]),
+      skippable,
+      lz4Frame([{ data: b }], { sizeCode: 5 }),
+    ])
+    expect((await both(input)).equals(Buffer.concat([a, b]))).toBe(true)
+  })
+
+  it('checks a declared content size', async () => {
+    const data = pattern(10_000, 23)
+    const frame = lz4Frame([{ data }], { contentSize: 10_000 })
+    // lz4-napi checks the header checksum too: over this 10-byte descriptor it
+    // takes xxHash32's 4-byte lanes, which the reference values above do not
+    expect(decompressFrameSync(frame).equals(data)).toBe(true)
+    expect((await both(frame)).equals(data)).toBe(true)
+    for (const wrong of [9_999, 10_001, 0]) {
+      const frame = lz4Frame([{ data }], { contentSize: wrong })
+      expect(() => decompressFrameSync(frame)).toThrow()
+      expect(() => lz4.decompress(frame, LIMIT)).toThrow(/declares/)
+      await expect(lz4.decompressAsync(frame, LIMIT)).rejects.toThrow(ProtocolError)
+    }
+  })
+
+  it('refuses a block that decodes to more than its frame allows', async () => {
+    // 100 KB compresses into far less than 64 KiB, but may not expand beyond it
+    const frame = lz4Frame([{ data: pattern(100_000, 29) }], { sizeCode: 4 })
+    expect(() => decompressFrameSync(frame)).toThrow()
+    expect(() => lz4.decompress(frame, LIMIT)).toThrow(ProtocolError)
+    await expect(lz4.decompressAsync(frame, LIMIT)).rejects.toThrow(ProtocolError)
+  })
+
+  it('refuses a damaged descriptor: header checksum, reserved bits', () => {
+    const frame = lz4Frame([{ data: pattern(1_000, 31) }])
+    const badChecksum = Buffer.from(frame)
+    badChecksum[6] ^= 0x01
+    expect(() => lz4.decompress(badChecksum, LIMIT)).toThrow(/checksum/)
+    const reservedFlg = Buffer.from(frame)
+    reservedFlg[4] |= 0x02
+    expect(() => lz4.decompress(reservedFlg, LIMIT)).toThrow(/reserved/)
+    const reservedBd = Buffer.from(frame)
+    reservedBd[5] |= 0x01
+    expect(() => lz4.decompress(reservedBd, LIMIT)).toThrow(/reserved/)
+  })
+
+  it('hands frames with checksums or linked blocks to the frame decoder, which reads them', async () => {
+    const data = pattern(300_000, 37)
+    const frames = [
+      compressFrameSync(data, { contentChecksum: true }),
+      compressFrameSync(data, { blockChecksums: true }),
+      compressFrameSync(data, { contentChecksum: true, blockChecksums: true }),
+      // linked mode allows references into the previous block; these blocks make none
+      lz4Frame([{ data: data.subarray(0, 65_536) }, { data: data.subarray(65_536, 131_072) }], {
+        independent: false,
+      }),
+    ]
+    expect((await both(frames[0])).equals(data)).toBe(true)
+    expect((await both(frames[1])).equals(data)).toBe(true)
+    expect((await both(frames[2])).equals(data)).toBe(true)
+    expect((await both(frames[3])).equals(data.subarray(0, 131_072))).toBe(true)
+    // a content checksum that does not match is caught there
+    const damaged = Buffer.from(frames[0])
+    damaged[damaged.length - 1] ^= 0xff
+    expect(() => lz4.decompress(damaged, LIMIT)).toThrow(ProtocolError)
+  })
+
+  it('applies the limit to the sum of the blocks', async () => {
+    const specs = [0, 1, 2, 3].map((i) => ({ data: pattern(65_536, 41 + i) }))
+    const frame = lz4Frame(specs)
+    expect(await both(frame, 4 * 65_536)).toHaveLength(4 * 65_536)
+    expect(() => lz4.decompress(frame, 4 * 65_536 - 1)).toThrow(/limit/)
+    await expect(lz4.decompressAsync(frame, 4 * 65_536 - 1)).rejects.toThrow(/limit/)
   })
 })
 

@@ -13,6 +13,7 @@ import {
   TimestampType,
   verifyBatchCrc,
 } from '../../../src/protocol/records/index.js'
+import { viewConstructor } from '../../../src/protocol/records/record.js'
 import { expectRecords, NOW, recordsArbitrary } from './record-arbitrary.js'
 
 const now = () => NOW
@@ -176,6 +177,79 @@ describe('record batch encoding', () => {
     ]
     for (const [records, options] of bad) {
       expect(() => encodeRecordBatch(records, options)).toThrow(ProtocolError)
+    }
+  })
+})
+
+describe('record batch decoding: what records are made of', () => {
+  // Keys from a tiny alphabet, up to 20 headers per record: the decoder reuses a
+  // header key string when the bytes at the same position match the previous
+  // record's, so same-length keys with different bytes, repeats, reorderings,
+  // multi-byte characters and positions past the ones it remembers must all
+  // still come out exactly.
+  const headerKey = fc.constantFrom('', 'a', 'b', 'ab', 'ba', 'é', 'trace', 'tracf', 'ü'.repeat(3))
+  const recordsWithManyHeaders = fc.array(
+    fc.record({
+      value: fc.constant(Buffer.from('v')),
+      headers: fc.array(fc.record({ key: headerKey, value: fc.constant(null) }), { maxLength: 20 }),
+    }),
+    { minLength: 1, maxLength: 12 },
+  )
+
+  it('decodes every header key exactly, however keys repeat or change between records', () => {
+    fc.assert(
+      fc.property(recordsWithManyHeaders, fc.constantFrom(...compressions), (records, compression) => {
+        expectRecords(decodeRecordBatch(encodeRecordBatch(records, { compression, now })), records, 0n)
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('gives keys, values and header values as Buffers that view the batch bytes', () => {
+    const batch = encodeRecordBatch(
+      [
+        {
+          key: Buffer.from('key'),
+          value: Buffer.from('value'),
+          headers: [{ key: 'h', value: Buffer.from('hv') }],
+        },
+      ],
+      { now },
+    )
+    const [record] = decodeRecordBatch(batch).records
+    const header = record.headers[0]
+    for (const view of [record.key, record.value, header.value]) {
+      expect(Buffer.isBuffer(view)).toBe(true)
+      expect(view?.buffer).toBe(batch.buffer)
+    }
+    expect([record.key, record.value, header.value].map(String)).toEqual(['key', 'value', 'hv'])
+    // a view, not a copy: the batch's bytes show through
+    batch[batch.indexOf('value')] = 0x56
+    expect(String(record.value)).toBe('Value')
+    expect(record.value?.subarray(1)).toEqual(Buffer.from('alue'))
+  })
+})
+
+describe('record view constructor', () => {
+  const memory = new ArrayBuffer(8)
+  new Uint8Array(memory).set([1, 2, 3, 4, 5, 6, 7, 8])
+
+  it("uses Node's Buffer species, which makes Buffer views", () => {
+    const species = (Buffer as { [Symbol.species]?: unknown })[Symbol.species]
+    expect(viewConstructor(species)).toBe(species)
+  })
+
+  it('falls back to Buffer.from views when the species is missing or makes something else', () => {
+    const throwing = () => {
+      throw new Error('not a constructor of views')
+    }
+    for (const species of [undefined, Uint8Array, Object, throwing]) {
+      const View = viewConstructor(species)
+      expect(View).not.toBe(species)
+      const view = new View(memory, 2, 3)
+      expect(Buffer.isBuffer(view)).toBe(true)
+      expect(view.buffer).toBe(memory)
+      expect([...view]).toEqual([3, 4, 5])
     }
   })
 })

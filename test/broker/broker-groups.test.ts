@@ -397,9 +397,8 @@ describe('embedded broker: consumer groups over the wire', () => {
     // v3 admits the member at once, so its join waits for the (long) initial delay
     const parked = client.send(Apis.JoinGroup, 3, joinBody())
     await new Promise((resolve) => setTimeout(resolve, 50))
-    const started = Date.now()
+    // the initial delay (60 s) outlasts the test timeout: a close that waited for it fails the test
     await b.close()
-    expect(Date.now() - started).toBeLessThan(5000)
     expect((await parked).errorCode).toBe(ErrorCode.NOT_COORDINATOR)
     await client.close()
   })

@@ -162,15 +162,13 @@ describe('embedded broker: produce and fetch', () => {
     await client.send(Apis.Metadata, 12, {
       topics: [{ name: 'lp', topicId: '00000000-0000-0000-0000-000000000000' }],
     })
-    const started = Date.now()
-    const parked = client.send(Apis.Fetch, 12, fetchBody('lp', 0, 0n, { maxWaitMs: 20_000, minBytes: 1 }))
+    // the wait (60 s, capped by the broker at 60 s) outlasts the test timeout: only the append can answer in time
+    const parked = client.send(Apis.Fetch, 12, fetchBody('lp', 0, 0n, { maxWaitMs: 60_000, minBytes: 1 }))
     const producer = await WireClient.connect(broker.bootstrap)
     await new Promise((r) => setTimeout(r, 50))
     await producer.send(Apis.Produce, 9, produceBody('lp', 0, batchOf(['woke'])))
     const r = await parked
     expect(valuesIn(r.responses[0].partitions[0].records)).toEqual(['woke'])
-    // woken by the append, not by the 20 s timeout
-    expect(Date.now() - started).toBeLessThan(10_000)
     await producer.close()
   })
 

@@ -14,7 +14,7 @@ import type { MessageOf } from '../../protocol/schema.js'
 import type { BrokerContext } from '../broker-context.js'
 import { TOPIC_CONFIGS, TopicConfig, validateTopicConfigs } from '../topics/topic-config.js'
 import { invalidTopicNameReason } from '../topics/topic-name.js'
-import { configSourceCode } from './config-source.js'
+import { topicConfigEntries } from './config-entries.js'
 import { defineHandler } from './handler.js'
 
 type CreatableTopic = MessageOf<typeof Apis.CreateTopics.request>['topics'][number]
@@ -129,11 +129,11 @@ async function createOne(broker: BrokerContext, t: CreatableTopic, validateOnly:
     errorMessage: null,
     numPartitions: partitions,
     replicationFactor: 1,
-    configs: TOPIC_CONFIGS.map((def) => ({
-      name: def.name,
-      value: config.get(def.name),
-      readOnly: false,
-      configSource: configSourceCode(config.source(def.name)),
+    configs: topicConfigEntries(config, TOPIC_CONFIGS).map((e) => ({
+      name: e.name,
+      value: e.value,
+      readOnly: e.readOnly,
+      configSource: e.source,
       isSensitive: false,
     })),
   }

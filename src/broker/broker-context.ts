@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js'
+import type { ClusterView } from './cluster/cluster-view.js'
 import type { PartitionWatchers } from './fetch/partition-watchers.js'
 import type { GroupCoordinator } from './groups/group-coordinator.js'
 import type { Logger } from './logger.js'
@@ -7,7 +8,10 @@ import type { ProducerIdManager } from './producers/producer-id-manager.js'
 import type { ProducerStateRegistry } from './producers/producer-state-registry.js'
 import type { TopicStore } from './topics/topic-store.js'
 
-/** What every handler may use: the broker's state and settings, nothing of the network. */
+/**
+ * What every handler may use: the broker's state and settings and this
+ * node's place in the cluster, nothing of the network.
+ */
 export interface BrokerContext {
   readonly options: ResolvedBrokerOptions
   readonly topics: TopicStore
@@ -20,10 +24,13 @@ export interface BrokerContext {
   readonly groups: GroupCoordinator
   readonly clock: Clock
   readonly logger: Logger
+  /** The node answering this request. */
   readonly nodeId: number
   readonly clusterId: string
-  /** The address clients are told to connect to: the one the listener really bound. */
+  /** The address clients are told to connect to for this node: the one its listener really bound. */
   readonly advertised: { host: string; port: number }
+  /** Which nodes are up and who leads what (one node that leads everything, for a lone broker). */
+  readonly cluster: ClusterView
   /** The version ranges ApiVersions reports. */
   advertisedVersions(): { apiKey: number; minVersion: number; maxVersion: number }[]
 }

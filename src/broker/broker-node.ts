@@ -1,0 +1,125 @@
+import { createServer, type Server, type Socket } from 'node:net'
+import type { BrokerContext } from './broker-context.js'
+import type { BrokerState } from './broker-state.js'
+import type { ClusterView } from './cluster/cluster-view.js'
+import { Dispatcher } from './dispatcher.js'
+import { brokerHandlers } from './handlers/index.js'
+import { Connection } from './network/connection.js'
+
+/**
+ * One broker node: a listener, its connections and the dispatcher that serves
+ * them, over a BrokerState it may share with other nodes. It can be stopped
+ * (listener closed, connections dropped) and started again on the same port,
+ * which is how a test cluster takes a node down and brings it back.
+ */
+export class BrokerNode {
+  readonly context: BrokerContext
+  /** Host and port clients are told; set once the listener is bound. */
+  readonly advertised = { host: '', port: 0 }
+  private readonly dispatcher: Dispatcher
+  private readonly connections = new Set<Connection>()
+  private server: Server | undefined
+  private nextConnectionId = 1
+  private shuttingDown = false
+
+  constructor(
+    readonly nodeId: number,
+    private readonly state: BrokerState,
+    cluster: (node: BrokerNode) => ClusterView,
+  ) {
+    const dispatcherRef: { current?: Dispatcher } = {}
+    this.context = {
+      options: state.options,
+      topics: state.topics,
+      watchers: state.watchers,
+      groups: state.groups,
+      producerIds: state.producerIds,
+      producerStates: state.producerStates,
+      clock: state.clock,
+      logger: state.logger,
+      nodeId,
+      clusterId: state.clusterId,
+      advertised: this.advertised,
+      cluster: cluster(this),
+      advertisedVersions: () => dispatcherRef.current!.advertisedVersions(),
+    }
+    this.dispatcher = new Dispatcher(brokerHandlers, this.context)
+    dispatcherRef.current = this.dispatcher
+  }
+
+  get isRunning(): boolean {
+    return this.server !== undefined
+  }
+
+  get bootstrap(): string {
+    const host = this.advertised.host.includes(':') ? `[${this.advertised.host}]` : this.advertised.host
+    return `${host}:${this.advertised.port}`
+  }
+
+  /** Listens on `port` (0 picks one; a restarted node passes the port it had, so clients find it again). */
+  async start(port: number): Promise<void> {
+    if (this.server) return
+    const server = createServer((socket) => this.accept(socket))
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, this.state.options.host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    const address = server.address()
+    if (address === null || typeof address === 'string') throw new Error('listener has no TCP address')
+    const wildcard = address.address === '0.0.0.0' || address.address === '::'
+    this.advertised.host = wildcard ? '127.0.0.1' : address.address
+    this.advertised.port = address.port
+    this.server = server
+  }
+
+  private accept(socket: Socket): void {
+    if (this.shuttingDown || !this.server) {
+      socket.destroy()
+      return
+    }
+    const options = this.state.options
+    const connection = new Connection(
+      this.nextConnectionId++,
+      socket,
+      (frame, conn) => this.dispatcher.dispatch(frame, conn),
+      {
+        maxFrameBytes: options.maxRequestBytes,
+        maxInFlight: options.maxInFlightPerConnection,
+        logger: options.logger,
+      },
+    )
+    this.connections.add(connection)
+    socket.once('close', () => this.connections.delete(connection))
+  }
+
+  /** Abrupt stop, as a crashed or unplugged node: the listener closes and every connection drops. */
+  async stop(): Promise<void> {
+    const server = this.server
+    if (!server) return
+    this.server = undefined
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    for (const c of this.connections) c.destroy()
+    this.connections.clear()
+    await closed
+  }
+
+  /**
+   * First step of a graceful shutdown: stops accepting and reading. The
+   * returned promise resolves once every request already read is answered
+   * and the listener is closed.
+   */
+  beginShutdown(): Promise<void> {
+    this.shuttingDown = true
+    const server = this.server
+    this.server = undefined
+    const stopped = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve()
+    for (const c of this.connections) c.stopReading()
+    return (async () => {
+      await Promise.all([...this.connections].map((c) => c.end()))
+      await stopped
+    })()
+  }
+}

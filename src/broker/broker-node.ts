@@ -1,10 +1,13 @@
-import { createServer, type Server, type Socket } from 'node:net'
+import type { Server, Socket } from 'node:net'
+import { Authenticator } from './auth/authenticator.js'
 import type { BrokerContext } from './broker-context.js'
 import type { BrokerState } from './broker-state.js'
 import type { ClusterView } from './cluster/cluster-view.js'
 import { Dispatcher } from './dispatcher.js'
 import { brokerHandlers } from './handlers/index.js'
+import { ConnectionAdmission } from './network/admission.js'
 import { Connection } from './network/connection.js'
+import { createListener } from './network/listener.js'
 
 /**
  * One broker node: a listener, its connections and the dispatcher that serves
@@ -18,6 +21,10 @@ export class BrokerNode {
   readonly advertised = { host: '', port: 0 }
   private readonly dispatcher: Dispatcher
   private readonly connections = new Set<Connection>()
+  /** Connection limits and the failed-login lockout of this node's listener. */
+  private readonly admission: ConnectionAdmission
+  /** SASL for this node's connections; undefined when authentication is off. */
+  private readonly authenticator: Authenticator | undefined
   private server: Server | undefined
   private nextConnectionId = 1
   private shuttingDown = false
@@ -45,6 +52,17 @@ export class BrokerNode {
     }
     this.dispatcher = new Dispatcher(brokerHandlers, this.context)
     dispatcherRef.current = this.dispatcher
+    const { options, clock, logger } = state
+    this.admission = new ConnectionAdmission(options, logger, clock)
+    this.authenticator =
+      options.credentials &&
+      new Authenticator({
+        credentials: options.credentials,
+        failureDelayMs: options.failedAuthenticationDelayMs,
+        clock,
+        logger,
+        onFailure: (address) => this.admission.recordAuthenticationFailure(address),
+      })
   }
 
   get isRunning(): boolean {
@@ -59,7 +77,16 @@ export class BrokerNode {
   /** Listens on `port` (0 picks one; a restarted node passes the port it had, so clients find it again). */
   async start(port: number): Promise<void> {
     if (this.server) return
-    const server = createServer((socket) => this.accept(socket))
+    const options = this.state.options
+    const server = createListener({
+      host: options.host,
+      tls: options.tls,
+      authenticationRequired: this.authenticator !== undefined,
+      admission: this.admission,
+      handshakeTimeoutMs: options.requestReceiveTimeoutMs,
+      logger: options.logger,
+      onConnection: (socket) => this.accept(socket),
+    })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(port, this.state.options.host, () => {
@@ -81,14 +108,21 @@ export class BrokerNode {
       return
     }
     const options = this.state.options
+    const dispatch = (frame: Buffer, conn: Connection) => this.dispatcher.dispatch(frame, conn)
     const connection = new Connection(
       this.nextConnectionId++,
       socket,
-      (frame, conn) => this.dispatcher.dispatch(frame, conn),
+      // TEST ONLY: with `faultInjection` every request passes through the fault injector (faults/)
+      options.faults?.wrap(this.context, dispatch) ?? dispatch,
       {
         maxFrameBytes: options.maxRequestBytes,
         maxInFlight: options.maxInFlightPerConnection,
         logger: options.logger,
+        clock: this.state.clock,
+        idleTimeoutMs: options.connectionsMaxIdleMs,
+        requestReceiveTimeoutMs: options.requestReceiveTimeoutMs,
+        saslMaxReceiveBytes: options.saslMaxReceiveBytes,
+        authenticator: this.authenticator,
       },
     )
     this.connections.add(connection)

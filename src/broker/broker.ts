@@ -2,6 +2,7 @@ import { BrokerNode } from './broker-node.js'
 import { BrokerState } from './broker-state.js'
 import { type Clock, systemClock } from './clock.js'
 import { singleNodeView } from './cluster/cluster-view.js'
+import { type BrokerFaults, FaultControls, faultInjectionOff } from './faults/broker-faults.js'
 import { type BrokerOptions, resolveBrokerOptions } from './options.js'
 
 export interface RunningBroker {
@@ -9,6 +10,11 @@ export interface RunningBroker {
   readonly bootstrap: string
   readonly host: string
   readonly port: number
+  /**
+   * TEST ONLY: the fault injection controls (faults/broker-faults.ts). Only
+   * with the `faultInjection: true` option; otherwise reading it throws.
+   */
+  readonly faults: BrokerFaults
   /** Stops accepting, answers what is in flight, flushes the logs and releases everything. */
   close(): Promise<void>
 }
@@ -34,7 +40,8 @@ export async function startBroker(
   resolved.logger.info(
     `listening on ${node.bootstrap} (${resolved.dataDir ? `data in ${resolved.dataDir}` : 'in memory'})`,
   )
-  return new EmbeddedBroker(state, node)
+  const faults = resolved.faults && new FaultControls(resolved.faults, () => [node.nodeId])
+  return new EmbeddedBroker(state, node, faults)
 }
 
 class EmbeddedBroker implements RunningBroker {
@@ -43,7 +50,12 @@ class EmbeddedBroker implements RunningBroker {
   constructor(
     private readonly state: BrokerState,
     private readonly node: BrokerNode,
+    private readonly faultControls: FaultControls | undefined,
   ) {}
+
+  get faults(): BrokerFaults {
+    return this.faultControls ?? faultInjectionOff()
+  }
 
   get host(): string {
     return this.node.advertised.host
@@ -63,6 +75,8 @@ class EmbeddedBroker implements RunningBroker {
   }
 
   private async shutdown(): Promise<void> {
+    // held requests and long delays would keep connections from draining
+    this.state.options.faults?.clear()
     const drained = this.node.beginShutdown()
     const groupsClosed = this.state.releaseWaiters()
     await drained

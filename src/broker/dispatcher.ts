@@ -7,11 +7,28 @@ import type { ApiHandler } from './handlers/handler.js'
 import type { Connection } from './network/connection.js'
 
 /**
+ * What a connection may ask before it has logged in when authentication is
+ * on: the version list and the SASL exchange, nothing that reads or writes data.
+ */
+const PRE_AUTHENTICATION_APIS: ReadonlySet<number> = new Set([
+  Apis.ApiVersions.key,
+  Apis.SaslHandshake.key,
+  Apis.SaslAuthenticate.key,
+])
+
+/** True when this request must close its connection because the connection has not logged in yet. */
+export function refusedBeforeAuthentication(apiKey: number, connection: Connection): boolean {
+  return connection.sasl?.authenticated === false && !PRE_AUTHENTICATION_APIS.has(apiKey)
+}
+
+/**
  * Routes each request frame to the handler of its API key and encodes the
  * answer at the version asked. An unknown key or a version outside what is
  * advertised closes the connection (Kafka does the same), except ApiVersions:
  * a client probing with a newer ApiVersions than we speak gets a v0 answer
  * with UNSUPPORTED_VERSION and our full list, so it can retry with one we do.
+ * When the connection must authenticate and has not, any other API closes
+ * it before its body is even decoded.
  */
 export class Dispatcher {
   private readonly handlers = new Map<number, ApiHandler>()
@@ -34,6 +51,9 @@ export class Dispatcher {
     const { apiKey, apiVersion, correlationId } = readRequestPrefix(frame)
     const handler = this.handlers.get(apiKey)
     if (!handler) throw new ProtocolError(`unknown API key ${apiKey}`)
+    if (refusedBeforeAuthentication(apiKey, connection)) {
+      throw new ProtocolError(`${handler.api.name} request before SASL authentication`)
+    }
     if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
       if (apiKey === Apis.ApiVersions.key) return this.unsupportedApiVersions(correlationId)
       throw new ProtocolError(

@@ -1,4 +1,20 @@
 // `sluice/broker`: the embedded Kafka-compatible broker.
 export { type RunningBroker, startBroker } from './broker.js'
+export type { ClusterOptions } from './cluster/cluster-options.js'
+export type { PartitionLeadership } from './cluster/cluster-view.js'
+export { type ClusterNodeInfo, type RunningCluster, startCluster } from './cluster/start-cluster.js'
+// test-only fault injection (`faultInjection: true`): the types of `running.faults`
+export type { AppendedBatch } from './faults/appended-batch.js'
+export {
+  type ApiSelector,
+  type BrokerFaults,
+  type CloseAfterHandlingOptions,
+  type DelayResponsesOptions,
+  type ErrorSelector,
+  type FailNextOptions,
+  FaultArgumentError,
+} from './faults/broker-faults.js'
+export type { FaultHandle } from './faults/fault.js'
+export type { FiredCounts } from './faults/fault-injector.js'
 export type { Logger, LogLevel } from './logger.js'
 export { BrokerConfigError, type BrokerOptions } from './options.js'

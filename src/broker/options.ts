@@ -1,8 +1,16 @@
+import {
+  type ResolvedSecurityOptions,
+  resolveSecurityOptions,
+  type SecurityOptions,
+} from './auth/security-options.js'
+import type { FaultInjector } from './faults/fault-injector.js'
+import { resolveFaultInjection } from './faults/fault-option.js'
 import type { FsyncPolicy } from './log/partition-log.js'
 import { type Logger, type LogLevel, silentLogger, stderrLogger } from './logger.js'
-import { type BrokerFaults, invalidFaultsReason } from './producers/produce-faults.js'
+import { type ConnectionLimitOptions, resolveConnectionLimits } from './network/limits.js'
 
-export interface BrokerOptions {
+/** Users, TLS and connection limits are declared beside their code (auth/security-options.ts, network/limits.ts). */
+export interface BrokerOptions extends SecurityOptions, ConnectionLimitOptions {
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string
   /** Port to listen on; 0 picks a free one. Default 9092. */
@@ -54,15 +62,20 @@ export interface BrokerOptions {
   groupMaxSessionTimeoutMs?: number
   /** Longest metadata string stored with a committed offset (`offset.metadata.max.bytes`). Default 4096. */
   offsetMetadataMaxBytes?: number
-  /** TEST ONLY fault injection (see BrokerFaults); never set it outside tests. Default none. */
-  faults?: BrokerFaults
+  /** TEST ONLY: enables the fault controls on `running.faults` (src/broker/faults/). Default false. */
+  faultInjection?: boolean
 }
 
-export type ResolvedBrokerOptions = Required<Omit<BrokerOptions, 'dataDir' | 'clusterId' | 'logger'>> & {
-  dataDir: string | undefined
-  clusterId: string | undefined
-  logger: Logger
-}
+export type ResolvedBrokerOptions = Required<
+  Omit<BrokerOptions, 'dataDir' | 'clusterId' | 'logger' | 'faultInjection' | keyof SecurityOptions>
+> &
+  ResolvedSecurityOptions & {
+    dataDir: string | undefined
+    clusterId: string | undefined
+    logger: Logger
+    /** TEST ONLY: present when `faultInjection` is true; shared by every node over these options. */
+    faults: FaultInjector | undefined
+  }
 
 /** Thrown at construction when an option is invalid; names the option and the reason. */
 export class BrokerConfigError extends Error {
@@ -95,13 +108,6 @@ function resolveLogger(value: BrokerOptions['logger']): Logger {
   }
   if (typeof value.warn !== 'function')
     throw new BrokerConfigError('logger', 'must be a level or an object with debug/info/warn/error')
-  return value
-}
-
-function resolveFaults(value: BrokerOptions['faults']): BrokerFaults {
-  if (value === undefined) return {}
-  const reason = invalidFaultsReason(value)
-  if (reason) throw new BrokerConfigError('faults', reason)
   return value
 }
 
@@ -156,7 +162,9 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     clusterId: options.clusterId,
     logger: resolveLogger(options.logger),
     producerIdExpirationMs: integer('producerIdExpirationMs', options.producerIdExpirationMs ?? DAY_MS, 1),
-    faults: resolveFaults(options.faults),
+    faults: resolveFaultInjection(options),
+    ...resolveConnectionLimits(options),
+    ...resolveSecurityOptions(options),
     groupInitialRebalanceDelayMs: integer(
       'groupInitialRebalanceDelayMs',
       options.groupInitialRebalanceDelayMs ?? 3000,

@@ -2,36 +2,11 @@ import { connect } from 'node:net'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningBroker, startBroker } from '../../src/broker/index.js'
-import { encodeMessage } from '../../src/protocol/codec.js'
-import { requestHeaderVersion, writeRequestHeader } from '../../src/protocol/headers.js'
 import { allApis } from '../../src/protocol/messages/index.js'
-import { inVersionRange } from '../../src/protocol/schema.js'
-import { Writer } from '../../src/protocol/writer.js'
 import { mutatedArbitrary } from '../protocol/malformed/mutation.js'
-import { messageArbitrary, versionsOf } from '../protocol/support/message-arbitrary.js'
+import { versionsOf } from '../protocol/support/message-arbitrary.js'
+import { frameArbitrary, withSize } from '../support/frame-fuzz.js'
 import { WireClient } from './support/wire-client.js'
-
-/** A whole request frame (size prefix, header, body) for one API version. */
-function frameArbitrary(api: (typeof allApis)[number], version: number): fc.Arbitrary<Buffer> {
-  const flexible = inVersionRange(version, api.request.flexibleVersions)
-  return messageArbitrary(api.request, version).map((body) => {
-    const w = new Writer()
-    writeRequestHeader(w, requestHeaderVersion(flexible), {
-      requestApiKey: api.key,
-      requestApiVersion: version,
-      correlationId: 1,
-      clientId: 'fuzz',
-    })
-    w.writeRaw(encodeMessage(api.request, version, body))
-    return w.finish()
-  })
-}
-
-function withSize(payload: Buffer): Buffer {
-  const size = Buffer.alloc(4)
-  size.writeInt32BE(payload.length)
-  return Buffer.concat([size, payload])
-}
 
 /** Opens a connection, writes the bytes, and gives the broker a moment before hanging up. */
 function throwAt(bootstrap: string, bytes: Buffer): Promise<void> {

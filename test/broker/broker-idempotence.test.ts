@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { AppendedBatch } from '../../src/broker/faults/appended-batch.js'
 import {
   BrokerConfigError,
   type BrokerOptions,
   type RunningBroker,
   startBroker,
 } from '../../src/broker/index.js'
-import type { ProduceAppendEvent } from '../../src/broker/producers/produce-faults.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { Apis } from '../../src/protocol/messages/index.js'
 import { decodeRecordBatch, encodeRecordBatch, iterateBatches } from '../../src/protocol/records/index.js'
@@ -17,7 +17,7 @@ import { WireClient } from './support/wire-client.js'
 /**
  * Idempotent producers over the wire: InitProducerId at every version,
  * Produce's sequence rules, the state rebuilt after a restart on a data
- * directory, and the test-only hook that drops a produce's response.
+ * directory, and the test-only fault that drops a produce's response after the append.
  */
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
@@ -412,24 +412,26 @@ describe('idempotent producers across a restart on a data directory', () => {
 })
 
 describe('test-only fault: dropping a produce response after the append', () => {
-  it('is off by default and refuses anything but functions', async () => {
-    await expect(
-      startBroker({ port: 0, logger: 'silent', faults: { dropResponseAfterAppend: 1 as never } }),
-    ).rejects.toThrow(BrokerConfigError)
-    await expect(
-      startBroker({ port: 0, logger: 'silent', faults: { other: () => true } as never }),
-    ).rejects.toThrow(/unknown fault other/)
+  it('refuses the old faults hook option, pointing to faultInjection', async () => {
+    const old = {
+      port: 0,
+      logger: 'silent',
+      faults: { dropResponseAfterAppend: () => true },
+    } as BrokerOptions
+    await expect(startBroker(old)).rejects.toThrow(BrokerConfigError)
+    await expect(startBroker(old)).rejects.toThrow(/faultInjection: true/)
   })
 
   it('closes the connection after storing the batch, so a retry is answered as a duplicate', async () => {
-    const events: ProduceAppendEvent[] = []
+    const events: AppendedBatch[] = []
     let drops = 1
-    const { broker, client } = await start({
-      faults: {
-        dropResponseAfterAppend: (event) => {
-          events.push(event)
-          return drops-- > 0
-        },
+    const { broker, client } = await start({ faultInjection: true })
+    // Infinity: the predicate keeps seeing every append, and decides itself how many answers to drop
+    const drop = broker.faults.closeAfterHandling('Produce', {
+      times: Number.POSITIVE_INFINITY,
+      when: (batch) => {
+        events.push(batch)
+        return drops-- > 0
       },
     })
     await createTopic(client, 'lossy')
@@ -453,11 +455,13 @@ describe('test-only fault: dropping a produce response after the append', () => 
       errorCode: 0,
       baseOffset: 0n,
     })
-    // a duplicate is no append: the hook was not asked again
+    // a duplicate is no append: the predicate was not asked again
     expect(events.length).toBe(1)
+    expect(drop.fired).toBe(1)
     const next = batchOf(['next'], { producerId, producerEpoch: 0, baseSequence: 2 })
     expect(await produce(retry, 'lossy', 0, next)).toMatchObject({ errorCode: 0, baseOffset: 2n })
     expect(events.length).toBe(2)
+    expect(drop.fired).toBe(1)
     expect(await storedValues(retry, 'lossy', 0)).toEqual(['once', 'only', 'next'])
   })
 })

@@ -1,3 +1,5 @@
+import { LeaderEpochHistory, type LeaderEpochLookup } from './leader-epoch-history.js'
+
 /** A broker node as clients are told to reach it. */
 export interface NodeAddress {
   readonly nodeId: number
@@ -13,20 +15,33 @@ export interface PartitionLeadership {
 
 /**
  * Where things live, as every node answers it: which nodes are up, which node
- * leads each partition and coordinates each group. A single broker leads
- * everything; a test cluster (src/broker/cluster/) moves leadership around.
+ * leads each partition and coordinates each group, and each partition's
+ * leader-epoch history. A single broker leads everything at epoch 0; a test
+ * cluster (start-cluster.ts) moves leadership around.
  */
 export interface ClusterView {
   /** Nodes that are up, in node id order: what Metadata lists. */
   liveNodes(): NodeAddress[]
-  /** Every node id, up or not: the replicas of every partition. */
-  allNodeIds(): number[]
-  leaderOf(topic: string, partition: number): PartitionLeadership
-  /** Node that coordinates this group, or -1 while none is up. */
-  coordinatorOf(groupId: string): number
   /** Node reported as controller, or -1 while none is up. */
   controllerId(): number
+  /** Every node id, up or not, in id order. */
+  allNodeIds(): readonly number[]
+  /** The partition's replicas, preferred leader first. */
+  replicasOf(topic: string, partition: number): readonly number[]
+  /** Leader and epoch of an existing partition ({-1, -1} for one that does not exist). */
+  leaderOf(topic: string, partition: number): PartitionLeadership
+  /** The partition's epoch history, for OffsetForLeaderEpoch and ListOffsets; undefined for an unknown partition. */
+  epochHistory(topic: string, partition: number): LeaderEpochLookup | undefined
+  /** Node that coordinates this group, or -1 while none is up. */
+  coordinatorOf(groupId: string): number
 }
+
+/** A lone broker's history: epoch 0 from the start, for ever. */
+const EPOCH_ZERO_ONLY: LeaderEpochLookup = (() => {
+  const history = new LeaderEpochHistory()
+  history.assign(0, 0)
+  return history
+})()
 
 /**
  * The view of a lone broker: it is up, leads every partition at epoch 0 and
@@ -34,11 +49,14 @@ export interface ClusterView {
  * known only once the listener is bound.
  */
 export function singleNodeView(nodeId: number, advertised: { host: string; port: number }): ClusterView {
+  const only = [nodeId]
   return {
     liveNodes: () => [{ nodeId, host: advertised.host, port: advertised.port }],
-    allNodeIds: () => [nodeId],
-    leaderOf: () => ({ leaderId: nodeId, leaderEpoch: 0 }),
-    coordinatorOf: () => nodeId,
     controllerId: () => nodeId,
+    allNodeIds: () => only,
+    replicasOf: () => only,
+    leaderOf: () => ({ leaderId: nodeId, leaderEpoch: 0 }),
+    epochHistory: () => EPOCH_ZERO_ONLY,
+    coordinatorOf: () => nodeId,
   }
 }

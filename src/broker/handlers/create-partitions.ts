@@ -2,11 +2,13 @@
  * CreatePartitions (37), versions 0-3.
  * - Grows a topic to `count` partitions; shrinking or staying equal is
  *   INVALID_PARTITIONS, an unknown topic UNKNOWN_TOPIC_OR_PARTITION.
- * - Manual assignments must name this node only (INVALID_REPLICA_ASSIGNMENT).
+ * - Manual assignments must name known nodes, none twice
+ *   (INVALID_REPLICA_ASSIGNMENT); placement then follows the cluster's rule.
  * - validateOnly checks and changes nothing.
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
+import { assignmentProblem } from './create-topics.js'
 import { defineHandler } from './handler.js'
 
 const MAX_PARTITIONS = 10_000
@@ -45,11 +47,9 @@ export const createPartitionsHandler = defineHandler({
           )
           continue
         }
-        if (t.assignments.some((a) => a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId)) {
-          fail(
-            ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-            `Every new partition must be assigned to exactly broker ${broker.nodeId}.`,
-          )
+        const problem = assignmentProblem(broker, t.assignments)
+        if (problem) {
+          fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, problem)
           continue
         }
       }

@@ -1,9 +1,12 @@
 /**
  * CreateTopics (19), versions 2-7.
  * - numPartitions / replicationFactor of -1 (v4+) take the broker defaults
- *   (`defaultPartitions`, and 1 replica: there is one node).
- * - A replication factor above 1, or a manual assignment naming another node,
- *   is refused as Kafka refuses it on a one-broker cluster.
+ *   (`defaultPartitions`, and 1 replica, Kafka's default.replication.factor).
+ * - A replication factor above the number of live nodes, or a manual
+ *   assignment naming an unknown node or one node twice, is refused as Kafka
+ *   refuses it. In a test cluster every partition is then placed on every
+ *   node whatever was asked (the nodes share one store): the answer reports
+ *   that real replication factor, and leaders follow cluster/placement.ts.
  * - Configs are validated against the known topic configs (INVALID_CONFIG).
  * - validateOnly checks everything and creates nothing.
  * - v5+ echo the partitions, replication factor and effective configs; v7 the topic id.
@@ -59,6 +62,22 @@ function failure(name: string, errorCode: number, errorMessage: string) {
   }
 }
 
+/** Why a manual replica assignment cannot be honoured, or null: each names known nodes, none twice. */
+export function assignmentProblem(
+  broker: BrokerContext,
+  assignments: readonly { brokerIds: readonly number[] }[],
+): string | null {
+  const known = new Set(broker.cluster.allNodeIds())
+  for (const a of assignments) {
+    if (a.brokerIds.length === 0) return 'Every partition must be assigned to at least one broker.'
+    if (new Set(a.brokerIds).size !== a.brokerIds.length)
+      return `Duplicate brokers not allowed in replica assignment: ${a.brokerIds.join(', ')}.`
+    const unknown = a.brokerIds.find((id) => !known.has(id))
+    if (unknown !== undefined) return `Unknown broker ${unknown} in replica assignment.`
+  }
+  return null
+}
+
 async function createOne(broker: BrokerContext, t: CreatableTopic, validateOnly: boolean) {
   const nameProblem = invalidTopicNameReason(t.name)
   if (nameProblem) return failure(t.name, ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem)
@@ -83,13 +102,8 @@ async function createOne(broker: BrokerContext, t: CreatableTopic, validateOnly:
         'Partitions must be numbered consecutively from 0.',
       )
     }
-    if (t.assignments.some((a) => a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId)) {
-      return failure(
-        t.name,
-        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-        `Every partition must be assigned to exactly broker ${broker.nodeId}.`,
-      )
-    }
+    const problem = assignmentProblem(broker, t.assignments)
+    if (problem) return failure(t.name, ErrorCode.INVALID_REPLICA_ASSIGNMENT, problem)
     partitions = t.assignments.length
   }
   if (partitions < 1 || partitions > MAX_PARTITIONS) {
@@ -101,11 +115,12 @@ async function createOne(broker: BrokerContext, t: CreatableTopic, validateOnly:
   }
   if (replication < 1)
     return failure(t.name, ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0.')
-  if (replication > 1) {
+  const registered = broker.cluster.liveNodes().length
+  if (replication > registered) {
     return failure(
       t.name,
       ErrorCode.INVALID_REPLICATION_FACTOR,
-      `Unable to replicate the partition ${replication} time(s): The target replication factor of ${replication} cannot be reached because only 1 broker(s) are registered.`,
+      `Unable to replicate the partition ${replication} time(s): The target replication factor of ${replication} cannot be reached because only ${registered} broker(s) are registered.`,
     )
   }
   const configProblem = validateTopicConfigs(t.configs.map((c) => [c.name, c.value]))
@@ -128,7 +143,7 @@ async function createOne(broker: BrokerContext, t: CreatableTopic, validateOnly:
     errorCode: ErrorCode.NONE,
     errorMessage: null,
     numPartitions: partitions,
-    replicationFactor: 1,
+    replicationFactor: broker.cluster.allNodeIds().length,
     configs: topicConfigEntries(config, TOPIC_CONFIGS).map((e) => ({
       name: e.name,
       value: e.value,

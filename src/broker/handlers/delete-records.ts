@@ -5,16 +5,20 @@
  *   segments below it are dropped.
  * - An offset past the high watermark is OFFSET_OUT_OF_RANGE; one below the
  *   current start changes nothing. The answer carries the new low watermark.
+ * - Only the partition's leader deletes (partition-gate.ts); any other node
+ *   of a test cluster answers NOT_LEADER_OR_FOLLOWER.
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
 import { defineHandler } from './handler.js'
+import { partitionGate } from './partition-gate.js'
 
 export const deleteRecordsHandler = defineHandler({
   api: Apis.DeleteRecords,
   minVersion: 0,
   maxVersion: 2,
-  handle(body, { broker }) {
+  handle(body, ctx) {
+    const broker = ctx.broker
     return {
       throttleTimeMs: 0,
       topics: body.topics.map((t) => ({
@@ -27,6 +31,9 @@ export const deleteRecordsHandler = defineHandler({
               lowWatermark: -1n,
               errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
             }
+          const gate = partitionGate(ctx, t.name, p.partitionIndex, -1)
+          if (gate !== ErrorCode.NONE)
+            return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: gate }
           const log = partition.log
           const target = p.offset === -1n ? log.logEndOffset : Number(p.offset)
           if (target < -1 || target > log.logEndOffset) {

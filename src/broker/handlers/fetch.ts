@@ -13,20 +13,26 @@
  *   which clients take as "send full requests"; an incremental request for a
  *   session we never created gets FETCH_SESSION_ID_NOT_FOUND.
  * - v13+ name topics by id; an unknown id gets UNKNOWN_TOPIC_ID.
- * - Leader epoch is 0: a client that claims a newer one gets UNKNOWN_LEADER_EPOCH.
+ * - Only the partition's leader serves it, and v9+ check the client's
+ *   current leader epoch (partition-gate.ts): FENCED_LEADER_EPOCH,
+ *   UNKNOWN_LEADER_EPOCH, NOT_LEADER_OR_FOLLOWER. With those errors v12+
+ *   name the current leader and epoch (KIP-951), v16+ also its address.
+ * - A parked fetch is woken when a partition it reads changes leader, and so
+ *   answered at once with that partition's error, as Kafka completes delayed
+ *   fetches when it stops leading, rather than left to its timeout.
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
 import type { MessageOf } from '../../protocol/schema.js'
 import type { BrokerContext } from '../broker-context.js'
 import { PartitionWatchers } from '../fetch/partition-watchers.js'
-import { defineHandler } from './handler.js'
+import { defineHandler, type RequestContext } from './handler.js'
+import { partitionGate } from './partition-gate.js'
 
 type FetchRequestBody = MessageOf<typeof Apis.Fetch.request>
 
 const NO_SESSION = 0
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
-const LEADER_EPOCH = 0
 /** Kafka's cap on how long a fetch may park, whatever the client asks. */
 const MAX_WAIT_CAP_MS = 60_000
 
@@ -46,13 +52,16 @@ interface PartitionAnswer {
   preferredReadReplica: number
   /** The stored batches as they are; the encoder writes them one after another, no concatenation. */
   records: readonly Buffer[]
+  /** v12+ (KIP-951): the leader to go to, with NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH. */
+  currentLeader?: { leaderId: number; leaderEpoch: number }
 }
 
 export const fetchHandler = defineHandler({
   api: Apis.Fetch,
   minVersion: 0,
   maxVersion: 17,
-  handle(body, { broker, version }) {
+  handle(body, ctx) {
+    const { broker, version } = ctx
     if (version < FIRST_BATCH_FORMAT_VERSION) return refuseOldVersion(body)
     if (body.sessionId !== NO_SESSION) {
       return {
@@ -62,7 +71,7 @@ export const fetchHandler = defineHandler({
         responses: [],
       }
     }
-    const first = readAll(broker, body)
+    const first = readAll(ctx, body)
     const maxWait = Math.min(Math.max(body.maxWaitMs, 0), MAX_WAIT_CAP_MS)
     if (first.bytes >= body.minBytes || maxWait === 0 || first.hasError) return first.response
     return new Promise((resolve) => {
@@ -73,20 +82,21 @@ export const fetchHandler = defineHandler({
         keys,
         maxWait,
         () => {
-          const again = readAll(broker, body)
+          const again = readAll(ctx, body)
           if (again.bytes >= body.minBytes || again.hasError) {
             watch.cancel()
             resolve(again.response)
           }
         },
-        () => resolve(readAll(broker, body).response),
+        () => resolve(readAll(ctx, body).response),
       )
     })
   },
 })
 
 /** Reads every requested partition once; reports how many record bytes that found. */
-function readAll(broker: BrokerContext, body: FetchRequestBody) {
+function readAll(ctx: RequestContext, body: FetchRequestBody) {
+  const broker = ctx.broker
   let remaining = Math.max(body.maxBytes, 0)
   let bytes = 0
   let hasError = false
@@ -98,7 +108,7 @@ function readAll(broker: BrokerContext, body: FetchRequestBody) {
       const answer =
         name === undefined
           ? errorAnswer(p.partition, ErrorCode.UNKNOWN_TOPIC_ID)
-          : readPartition(broker, name, p, remaining, bytes === 0)
+          : readPartition(ctx, name, p, remaining, bytes === 0)
       if (answer.errorCode !== ErrorCode.NONE) hasError = true
       let size = 0
       for (const batch of answer.records) size += batch.length
@@ -110,20 +120,47 @@ function readAll(broker: BrokerContext, body: FetchRequestBody) {
   return {
     bytes,
     hasError,
-    response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: NO_SESSION, responses },
+    response: {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      sessionId: NO_SESSION,
+      responses,
+      nodeEndpoints: leaderEndpoints(broker, responses),
+    },
   }
 }
 
+/** v16+ (KIP-951): the addresses of the leaders named in `currentLeader` hints. */
+function leaderEndpoints(broker: BrokerContext, responses: { partitions: PartitionAnswer[] }[]) {
+  const named = new Set<number>()
+  for (const t of responses) {
+    for (const p of t.partitions)
+      if (p.currentLeader && p.currentLeader.leaderId >= 0) named.add(p.currentLeader.leaderId)
+  }
+  if (named.size === 0) return []
+  return broker.cluster
+    .liveNodes()
+    .filter((n) => named.has(n.nodeId))
+    .map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.port, rack: null }))
+}
+
 function readPartition(
-  broker: BrokerContext,
+  ctx: RequestContext,
   topic: string,
   p: FetchRequestBody['topics'][number]['partitions'][number],
   totalRemaining: number,
   firstWithData: boolean,
 ): PartitionAnswer {
+  const broker = ctx.broker
   const partition = broker.topics.partition(topic, p.partition)
   if (!partition) return errorAnswer(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-  if (p.currentLeaderEpoch > LEADER_EPOCH) return errorAnswer(p.partition, ErrorCode.UNKNOWN_LEADER_EPOCH)
+  const gate = partitionGate(ctx, topic, p.partition, p.currentLeaderEpoch)
+  if (gate !== ErrorCode.NONE) {
+    const answer = errorAnswer(p.partition, gate)
+    if (gate === ErrorCode.NOT_LEADER_OR_FOLLOWER || gate === ErrorCode.FENCED_LEADER_EPOCH)
+      answer.currentLeader = broker.cluster.leaderOf(topic, p.partition)
+    return answer
+  }
   const log = partition.log
   const offset = Number(p.fetchOffset)
   const answer: PartitionAnswer = {

@@ -1,9 +1,11 @@
 /**
  * FindCoordinator (10), versions 0-4.
- * - Key type 0 (group): this broker coordinates every group, so the answer
- *   is always this node at its advertised address, once the coordinator has
- *   loaded its state; before that (and after it stopped)
- *   COORDINATOR_NOT_AVAILABLE, which clients retry.
+ * - Key type 0 (group): the node coordinating the group, at its advertised
+ *   address — this node for a lone broker; in a test cluster the leader of
+ *   the group's simulated `__consumer_offsets` partition, whichever node is
+ *   asked. Before the coordinator has loaded its state (and after it
+ *   stopped, or while no node is up) COORDINATOR_NOT_AVAILABLE, which
+ *   clients retry.
  * - Key type 1 (transaction): there is no transaction coordinator, so the
  *   answer is COORDINATOR_NOT_AVAILABLE, what Kafka says while it has none.
  * - Any other key type: INVALID_REQUEST.
@@ -36,14 +38,14 @@ export const findCoordinatorHandler = defineHandler({
     if (version >= 4) {
       return {
         throttleTimeMs: 0,
-        coordinators: body.coordinatorKeys.map((key) => ({ key, ...answer(broker, body.keyType) })),
+        coordinators: body.coordinatorKeys.map((key) => ({ key, ...answer(broker, body.keyType, key) })),
       }
     }
-    return { throttleTimeMs: 0, ...answer(broker, body.keyType) }
+    return { throttleTimeMs: 0, ...answer(broker, body.keyType, body.key) }
   },
 })
 
-function answer(broker: BrokerContext, keyType: number): Answer {
+function answer(broker: BrokerContext, keyType: number, key: string): Answer {
   if (keyType === TRANSACTION_KEY) {
     return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'this broker does not support transactions')
   }
@@ -52,12 +54,15 @@ function answer(broker: BrokerContext, keyType: number): Answer {
   if (broker.groups.status !== 'active') {
     return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'the group coordinator is not serving yet')
   }
+  const coordinatorId = broker.cluster.coordinatorOf(key)
+  const node = broker.cluster.liveNodes().find((n) => n.nodeId === coordinatorId)
+  if (!node) return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'no node can coordinate this group now')
   return {
     errorCode: ErrorCode.NONE,
     errorMessage: null,
-    nodeId: broker.nodeId,
-    host: broker.advertised.host,
-    port: broker.advertised.port,
+    nodeId: node.nodeId,
+    host: node.host,
+    port: node.port,
   }
 }
 

@@ -20,6 +20,8 @@ import { offsetCommitHandler } from './offset-commit.js'
 import { offsetFetchHandler } from './offset-fetch.js'
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js'
 import { produceHandler } from './produce.js'
+import { saslAuthenticateHandler } from './sasl-authenticate.js'
+import { saslHandshakeHandler } from './sasl-handshake.js'
 import { syncGroupHandler } from './sync-group.js'
 
 /** Every API the broker serves. */
@@ -37,6 +39,7 @@ export const brokerHandlers: readonly ApiHandler[] = [
   syncGroupHandler,
   describeGroupsHandler,
   listGroupsHandler,
+  saslHandshakeHandler,
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
@@ -46,4 +49,5 @@ export const brokerHandlers: readonly ApiHandler[] = [
   createPartitionsHandler,
   deleteGroupsHandler,
   initProducerIdHandler,
+  saslAuthenticateHandler,
 ] as ApiHandler[]

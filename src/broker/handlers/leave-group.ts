@@ -6,9 +6,12 @@
  *   member (the admin client's "remove members"). The top-level error is
  *   only for the group as a whole (coordinator not available...).
  * - A leaving member's group rebalances without it.
+ * - Only the group's coordinator serves it (coordinator-gate.ts); any other
+ *   node of a test cluster answers NOT_COORDINATOR.
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
+import { coordinatorGate } from './coordinator-gate.js'
 import { defineHandler } from './handler.js'
 
 const BATCH_VERSION = 3
@@ -17,7 +20,10 @@ export const leaveGroupHandler = defineHandler({
   api: Apis.LeaveGroup,
   minVersion: 0,
   maxVersion: 4,
-  handle(body, { broker, version }) {
+  handle(body, ctx) {
+    const { broker, version } = ctx
+    const gate = coordinatorGate(ctx, body.groupId)
+    if (gate !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: gate, members: [] }
     const batched = version >= BATCH_VERSION
     const leaving = batched
       ? body.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))

@@ -8,30 +8,37 @@
  * - A timestamp: the first record whose timestamp is at or after it, found
  *   by decoding the one batch the time index points at, as Kafka does;
  *   offset -1 and timestamp -1 when there is none.
- * - Leader epoch 0; a client claiming a newer one gets UNKNOWN_LEADER_EPOCH.
+ * - Only the leader answers, after checking the v4+ current leader epoch
+ *   (partition-gate.ts). The epoch returned with an offset is Kafka's: the
+ *   current one for latest, the one the log start was written under for
+ *   earliest, the found batch's own for a timestamp or max timestamp.
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
+import { readBatchHeader } from '../../protocol/records/batch-header.js'
 import { decodeRecordBatch } from '../../protocol/records/index.js'
+import type { LeaderEpochLookup } from '../cluster/leader-epoch-history.js'
 import type { PartitionLog } from '../log/partition-log.js'
 import { defineHandler } from './handler.js'
+import { partitionGate } from './partition-gate.js'
 
 const LATEST = -1n
 const EARLIEST = -2n
 const MAX_TIMESTAMP = -3n
-const LEADER_EPOCH = 0
 
 interface Found {
   errorCode: number
   timestamp: bigint
   offset: bigint
+  leaderEpoch: number
 }
 
 export const listOffsetsHandler = defineHandler({
   api: Apis.ListOffsets,
   minVersion: 0,
   maxVersion: 7,
-  handle(body, { broker, version }) {
+  handle(body, ctx) {
+    const { broker, version } = ctx
     return {
       throttleTimeMs: 0,
       topics: body.topics.map((t) => ({
@@ -41,15 +48,20 @@ export const listOffsetsHandler = defineHandler({
           let found: Found
           if (version === 0) found = failure(ErrorCode.UNSUPPORTED_VERSION)
           else if (!partition) found = failure(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-          else if (p.currentLeaderEpoch > LEADER_EPOCH) found = failure(ErrorCode.UNKNOWN_LEADER_EPOCH)
-          else if (p.timestamp === MAX_TIMESTAMP && version < 7)
-            found = failure(ErrorCode.UNSUPPORTED_VERSION)
-          else found = lookUp(partition.log, p.timestamp)
-          return {
-            partitionIndex: p.partitionIndex,
-            ...found,
-            leaderEpoch: found.errorCode === ErrorCode.NONE ? LEADER_EPOCH : -1,
+          else {
+            const gate = partitionGate(ctx, t.name, p.partitionIndex, p.currentLeaderEpoch)
+            if (gate !== ErrorCode.NONE) found = failure(gate)
+            else if (p.timestamp === MAX_TIMESTAMP && version < 7)
+              found = failure(ErrorCode.UNSUPPORTED_VERSION)
+            else {
+              const epochs = {
+                current: broker.cluster.leaderOf(t.name, p.partitionIndex).leaderEpoch,
+                history: () => broker.cluster.epochHistory(t.name, p.partitionIndex),
+              }
+              found = lookUp(partition.log, p.timestamp, epochs)
+            }
           }
+          return { partitionIndex: p.partitionIndex, ...found }
         }),
       })),
     }
@@ -57,27 +69,46 @@ export const listOffsetsHandler = defineHandler({
 })
 
 function failure(errorCode: number): Found {
-  return { errorCode, timestamp: -1n, offset: -1n }
+  return { errorCode, timestamp: -1n, offset: -1n, leaderEpoch: -1 }
 }
 
-function lookUp(log: PartitionLog, timestamp: bigint): Found {
-  if (timestamp === EARLIEST)
-    return { errorCode: ErrorCode.NONE, timestamp: -1n, offset: BigInt(log.logStartOffset) }
+interface Epochs {
+  current: number
+  /** Built from the log on first use, so looked up only when earliest is asked for. */
+  history: () => LeaderEpochLookup | undefined
+}
+
+function lookUp(log: PartitionLog, timestamp: bigint, epochs: Epochs): Found {
+  if (timestamp === EARLIEST) {
+    const start = log.logStartOffset
+    const leaderEpoch = epochs.history()?.epochForOffset(start, start) ?? -1
+    return { errorCode: ErrorCode.NONE, timestamp: -1n, offset: BigInt(start), leaderEpoch }
+  }
   if (timestamp === LATEST)
-    return { errorCode: ErrorCode.NONE, timestamp: -1n, offset: BigInt(log.logEndOffset) }
+    return {
+      errorCode: ErrorCode.NONE,
+      timestamp: -1n,
+      offset: BigInt(log.logEndOffset),
+      leaderEpoch: epochs.current,
+    }
   if (timestamp === MAX_TIMESTAMP) return recordWithMaxTimestamp(log)
   if (timestamp < 0n) return failure(ErrorCode.INVALID_REQUEST)
   return firstRecordAtOrAfter(log, Number(timestamp))
 }
 
-const NOT_FOUND: Found = { errorCode: ErrorCode.NONE, timestamp: -1n, offset: -1n }
+const NOT_FOUND: Found = { errorCode: ErrorCode.NONE, timestamp: -1n, offset: -1n, leaderEpoch: -1 }
 
 function firstRecordAtOrAfter(log: PartitionLog, timestamp: number): Found {
   const batch = log.batchForTimestamp(timestamp)
   if (!batch) return NOT_FOUND
   for (const record of decodeRecordBatch(batch).records) {
     if (record.offset >= log.logStartOffset && record.timestamp >= timestamp) {
-      return { errorCode: ErrorCode.NONE, timestamp: BigInt(record.timestamp), offset: BigInt(record.offset) }
+      return {
+        errorCode: ErrorCode.NONE,
+        timestamp: BigInt(record.timestamp),
+        offset: BigInt(record.offset),
+        leaderEpoch: readBatchHeader(batch).partitionLeaderEpoch,
+      }
     }
   }
   return NOT_FOUND
@@ -92,6 +123,11 @@ function recordWithMaxTimestamp(log: PartitionLog): Found {
     if (best === null || record.timestamp > best.timestamp) best = record
   }
   return best
-    ? { errorCode: ErrorCode.NONE, timestamp: BigInt(best.timestamp), offset: BigInt(best.offset) }
+    ? {
+        errorCode: ErrorCode.NONE,
+        timestamp: BigInt(best.timestamp),
+        offset: BigInt(best.offset),
+        leaderEpoch: readBatchHeader(batch).partitionLeaderEpoch,
+      }
     : NOT_FOUND
 }

@@ -1,13 +1,17 @@
 /**
  * Metadata (3), versions 0-12.
- * - One broker: this node, at the address its listener really bound.
+ * - Brokers: the live nodes at the addresses their listeners really bound
+ *   (this node alone for a lone broker); controller: a live node.
  * - All topics for a v0 empty list or a v1+ null list; otherwise those named
  *   (or, v12+, given by topic id; a null name before v12 closes the connection, as in Kafka).
  * - An unknown topic is created on the spot when the broker allows it and the
  *   request does too (v4+ `allowAutoTopicCreation`), and is answered at once
  *   with its partitions rather than LEADER_NOT_AVAILABLE: there is no leader
  *   election to wait for.
- * - Leader epoch is 0, replicas and ISR are this node.
+ * - Per partition, from the cluster view: leader and leader epoch (0 for a
+ *   lone broker), replicas = every node (preferred leader first), ISR = the
+ *   live ones, offline replicas = the stopped ones; LEADER_NOT_AVAILABLE
+ *   with leader -1 while no node can lead.
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
@@ -39,11 +43,11 @@ export const metadataHandler = defineHandler({
     }
     return {
       throttleTimeMs: 0,
-      brokers: [
-        { nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null },
-      ],
+      brokers: broker.cluster
+        .liveNodes()
+        .map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.port, rack: null })),
       clusterId: broker.clusterId,
-      controllerId: broker.nodeId,
+      controllerId: broker.cluster.controllerId(),
       topics,
       clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
     }
@@ -81,21 +85,26 @@ function topicError(name: string | null, topicId: string, errorCode: number) {
 }
 
 function describeTopic(broker: BrokerContext, topic: Topic, operations: number) {
-  const node = broker.nodeId
+  const cluster = broker.cluster
+  const live = new Set(cluster.liveNodes().map((n) => n.nodeId))
   return {
     errorCode: ErrorCode.NONE,
     name: topic.name,
     topicId: topic.id,
     isInternal: false,
-    partitions: topic.partitions.map((p) => ({
-      errorCode: ErrorCode.NONE,
-      partitionIndex: p.index,
-      leaderId: node,
-      leaderEpoch: 0,
-      replicaNodes: [node],
-      isrNodes: [node],
-      offlineReplicas: [],
-    })),
+    partitions: topic.partitions.map((p) => {
+      const { leaderId, leaderEpoch } = cluster.leaderOf(topic.name, p.index)
+      const replicas = cluster.replicasOf(topic.name, p.index)
+      return {
+        errorCode: leaderId === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
+        partitionIndex: p.index,
+        leaderId,
+        leaderEpoch,
+        replicaNodes: [...replicas],
+        isrNodes: replicas.filter((id) => live.has(id)),
+        offlineReplicas: replicas.filter((id) => !live.has(id)),
+      }
+    }),
     topicAuthorizedOperations: operations,
   }
 }

@@ -11,22 +11,28 @@
  *   group is deleted.
  * - With a data directory the commit is in the group log before the answer
  *   (on disk first with `fsync: 'always'`).
+ * - Only the group's coordinator serves it (coordinator-gate.ts); any other
+ *   node of a test cluster answers NOT_COORDINATOR for every partition.
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
 import type { OffsetToCommit } from '../groups/coordinator-requests.js'
+import { coordinatorGate } from './coordinator-gate.js'
 import { defineHandler } from './handler.js'
 
 export const offsetCommitHandler = defineHandler({
   api: Apis.OffsetCommit,
   minVersion: 0,
   maxVersion: 8,
-  async handle(body, { broker, version }) {
-    const results = body.topics.map((t) => t.partitions.map(() => ErrorCode.NONE as number))
+  async handle(body, ctx) {
+    const { broker, version } = ctx
+    const gate = coordinatorGate(ctx, body.groupId)
+    const results = body.topics.map((t) => t.partitions.map(() => gate as number))
     const toCommit: OffsetToCommit[] = []
     const positions: [number, number][] = []
     body.topics.forEach((t, ti) => {
       t.partitions.forEach((p, pi) => {
+        if (gate !== ErrorCode.NONE) return
         if (!broker.topics.partition(t.name, p.partitionIndex)) {
           results[ti][pi] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
           return

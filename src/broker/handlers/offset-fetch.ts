@@ -9,10 +9,14 @@
  * - v0 (ZooKeeper-era offsets in Kafka) is served like v1 from the same store.
  * - requireStable (v7+): no transactions exist here, so no commit is ever
  *   pending and the committed offsets are always stable.
+ * - Only the group's coordinator serves it (coordinator-gate.ts); any other
+ *   node of a test cluster answers NOT_COORDINATOR, placed as the
+ *   group-level errors above.
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
 import type { FetchedOffsets } from '../groups/coordinator-requests.js'
+import { coordinatorGate } from './coordinator-gate.js'
 import { defineHandler } from './handler.js'
 
 const GROUP_ERROR_VERSION = 2
@@ -24,12 +28,16 @@ export const offsetFetchHandler = defineHandler({
   api: Apis.OffsetFetch,
   minVersion: 0,
   maxVersion: 8,
-  handle(body, { broker, version }) {
-    const fetch = (groupId: string, topics: RequestedTopics): FetchedOffsets =>
-      broker.groups.fetchOffsets(
+  handle(body, ctx) {
+    const { broker, version } = ctx
+    const fetch = (groupId: string, topics: RequestedTopics): FetchedOffsets => {
+      const gate = coordinatorGate(ctx, groupId)
+      if (gate !== ErrorCode.NONE) return { errorCode: gate, topics: [] }
+      return broker.groups.fetchOffsets(
         groupId,
         topics === null ? null : topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes })),
       )
+    }
     if (version >= MULTI_GROUP_VERSION) {
       return {
         throttleTimeMs: 0,

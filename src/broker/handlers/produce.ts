@@ -8,6 +8,9 @@
  *   leader epoch, and stored verbatim; partitions succeed or fail alone.
  * - With `fsync: 'always'` the answer waits until the batch is on disk.
  * - Every append wakes the fetches parked on that partition.
+ * - Only the partition's leader appends (partition-gate.ts): any other node of
+ *   a test cluster answers NOT_LEADER_OR_FOLLOWER. Produce carries no current
+ *   leader epoch to check; batches are stamped with the partition's epoch now.
  * - Transactions are not supported: a transactional produce is refused.
  * - Batches with a producer id (idempotent producers) follow Kafka's sequence
  *   rules (producers/partition-producer-state.ts): a retry of one of the
@@ -15,17 +18,20 @@
  *   not stored again; a gap or a new epoch not starting at 0 is
  *   OUT_OF_ORDER_SEQUENCE_NUMBER, an older epoch INVALID_PRODUCER_EPOCH, a
  *   producer id with a negative sequence INVALID_RECORD.
- * - TEST ONLY: the `faults.dropResponseAfterAppend` broker option can close
- *   the connection after the appends instead of answering.
+ * - TEST ONLY: with the `faultInjection` option each stored batch is reported
+ *   to the fault injector (faults/), which may then close the connection
+ *   instead of answering (`closeAfterHandling` with a `when` predicate).
  */
-import { ErrorCode } from '../../protocol/error-codes.js'
+import { ErrorCode, errorInfo } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
 import type { BrokerContext } from '../broker-context.js'
+import type { AppendedBatch } from '../faults/appended-batch.js'
 import { stampLogAppendTime } from '../produce/log-append-time.js'
 import { validateProducedBatch } from '../produce/validate-batch.js'
 import type { PartitionProducerState } from '../producers/partition-producer-state.js'
 import { invalidTopicNameReason } from '../topics/topic-name.js'
-import { defineHandler } from './handler.js'
+import { defineHandler, type RequestContext } from './handler.js'
+import { partitionGate } from './partition-gate.js'
 
 /** Produce v3 is the first with record batches (magic 2); older ones carry message sets. */
 const FIRST_BATCH_FORMAT_VERSION = 3
@@ -44,10 +50,11 @@ export const produceHandler = defineHandler({
   api: Apis.Produce,
   minVersion: 0,
   maxVersion: 9,
-  async handle(body, { broker, version, connection }) {
+  async handle(body, ctx) {
+    const { broker, version } = ctx
     const acksValid = body.acks === -1 || body.acks === 0 || body.acks === 1
     let durable = false
-    const faults = { dropResponse: false }
+    const onAppend = broker.options.faults?.appendListener(ctx.connection, ctx.header.correlationId)
     const responses = body.topicData.map((topic) => ({
       name: topic.name,
       partitionResponses: topic.partitionData.map((p): PartitionResult => {
@@ -67,15 +74,11 @@ export const produceHandler = defineHandler({
             'Transactions are not supported by this broker',
           )
         }
-        const result = appendToPartition(broker, topic.name, p.index, p.records, faults)
+        const result = appendToPartition(ctx, topic.name, p.index, p.records, onAppend)
         if (result.errorCode === ErrorCode.NONE) durable = true
         return result
       }),
     }))
-    if (faults.dropResponse) {
-      connection.destroy()
-      return null
-    }
     if (durable && broker.options.fsync === 'always' && broker.options.dataDir) {
       const failures = await flushTouched(broker, body.topicData)
       for (const t of responses) {
@@ -104,12 +107,13 @@ function failed(index: number, errorCode: number, errorMessage: string): Partiti
 }
 
 function appendToPartition(
-  broker: BrokerContext,
+  ctx: RequestContext,
   topicName: string,
   index: number,
   records: Buffer | null,
-  faults: { dropResponse: boolean },
+  onAppend: ((batch: AppendedBatch) => void) | undefined,
 ): PartitionResult {
+  const broker = ctx.broker
   const topic = broker.topics.get(topicName)
   if (!topic) {
     const invalid = invalidTopicNameReason(topicName)
@@ -127,6 +131,9 @@ function appendToPartition(
       ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
       `This server does not host ${topicName}-${index}`,
     )
+  // Produce has no current leader epoch field: only leadership is checked
+  const gate = partitionGate(ctx, topicName, index, -1)
+  if (gate !== ErrorCode.NONE) return failed(index, gate, errorInfo(gate)?.message ?? `error ${gate}`)
 
   const check = validateProducedBatch(records, topic.config.number('max.message.bytes'))
   if (!check.ok) {
@@ -176,27 +183,26 @@ function appendToPartition(
   let baseOffset: number
   try {
     // the log rewrites the base offset and leader epoch (outside the CRC) and stores the bytes as they are
-    baseOffset = log.append(batch, { offsetCount: check.header.lastOffsetDelta + 1, maxTimestamp })
+    baseOffset = log.append(batch, {
+      offsetCount: check.header.lastOffsetDelta + 1,
+      maxTimestamp,
+      leaderEpoch: broker.cluster.leaderOf(topicName, index).leaderEpoch,
+    })
   } catch (err) {
     broker.logger.error(`append to ${topicName}-${index} failed: ${(err as Error).message}`)
     return failed(index, ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message)
   }
   producers?.recordAppend(header, baseOffset, maxTimestamp, broker.clock.now())
   broker.watchers.notify(partition.watchKey)
-  const dropResponse = broker.options.faults.dropResponseAfterAppend
-  if (
-    dropResponse?.({
-      topic: topicName,
-      partition: index,
-      baseOffset,
-      recordCount: header.recordCount,
-      producerId: header.producerId,
-      producerEpoch: header.producerEpoch,
-      baseSequence: header.baseSequence,
-    })
-  ) {
-    faults.dropResponse = true
-  }
+  onAppend?.({
+    topic: topicName,
+    partition: index,
+    baseOffset,
+    recordCount: header.recordCount,
+    producerId: header.producerId,
+    producerEpoch: header.producerEpoch,
+    baseSequence: header.baseSequence,
+  })
   return {
     index,
     errorCode: ErrorCode.NONE,

@@ -138,7 +138,7 @@ export class DiskPartitionLog implements PartitionLog {
     if (this.shouldRoll(segment, batch.length, info.offsetCount, now)) segment = this.roll()
     const baseOffset = segment.nextOffset
     setBaseOffset(batch, 0, BigInt(baseOffset))
-    setPartitionLeaderEpoch(batch, 0, this.leaderEpoch)
+    setPartitionLeaderEpoch(batch, 0, info.leaderEpoch ?? this.leaderEpoch)
     segment.append(
       batch,
       baseOffset,

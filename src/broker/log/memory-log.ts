@@ -59,7 +59,7 @@ export class MemoryPartitionLog implements PartitionLog {
     assertAppendable(batch, info)
     const baseOffset = this.endOffset
     setBaseOffset(batch, 0, BigInt(baseOffset))
-    setPartitionLeaderEpoch(batch, 0, this.leaderEpoch)
+    setPartitionLeaderEpoch(batch, 0, info.leaderEpoch ?? this.leaderEpoch)
     // a batch cut out of a larger request buffer would keep all of that buffer alive
     const stored =
       batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength ? batch : Buffer.from(batch)

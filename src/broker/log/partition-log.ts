@@ -95,6 +95,11 @@ export interface AppendBatchInfo {
   offsetCount: number
   /** The batch's max timestamp (create time), or the log-append time when the topic uses it. */
   maxTimestamp: number
+  /**
+   * The partition's leader epoch now, stamped into the batch; absent means the
+   * epoch the log was opened with. A test cluster moves it on leader changes.
+   */
+  leaderEpoch?: number
 }
 
 export interface RetentionSettings {
@@ -135,6 +140,6 @@ export interface PartitionLogOptions extends LogSettings {
   flushIntervalMs: number
   /** Time for segment age and the flush timer; the system clock when absent. */
   clock?: Clock
-  /** Written into every appended batch; the single broker's epoch, 0 when absent. */
+  /** Written into appended batches that do not bring their own (`AppendBatchInfo.leaderEpoch`); 0 when absent. */
   leaderEpoch?: number
 }

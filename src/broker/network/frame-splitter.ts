@@ -21,40 +21,65 @@ export class FrameSplitter {
    * correlation id), since Heartbeat v0 answers are only 6 bytes.
    */
   constructor(
-    private readonly maxFrameBytes: number,
-    private readonly minFrameBytes = MIN_REQUEST_FRAME_BYTES,
+    private maxFrameBytes: number,
+    private minFrameBytes = MIN_REQUEST_FRAME_BYTES,
   ) {}
+
+  /**
+   * Changes the bounds for frames whose size has not been read yet: a broker
+   * connection accepts less before a client has logged in, and raw SASL
+   * tokens are shorter than any request.
+   */
+  limit(maxFrameBytes: number, minFrameBytes: number): void {
+    this.maxFrameBytes = maxFrameBytes
+    this.minFrameBytes = minFrameBytes
+  }
 
   /** Bytes received but not yet handed out as a frame (the partial frame). */
   get pendingBytes(): number {
     return this.buffered
   }
 
+  /** True once any byte of a frame not yet handed out has arrived, its size prefix included. */
+  get midFrame(): boolean {
+    return this.expected >= 0 || this.buffered > 0
+  }
+
   /** Feeds a chunk; returns the complete frames it finished (without their size prefix). */
   push(chunk: Buffer): Buffer[] {
+    this.append(chunk)
+    const frames: Buffer[] = []
+    for (let frame = this.next(); frame !== null; frame = this.next()) frames.push(frame)
+    return frames
+  }
+
+  /** Feeds a chunk without cutting frames yet; `next()` takes them out one at a time. */
+  append(chunk: Buffer): void {
     this.chunks.push(chunk)
     this.buffered += chunk.length
-    const frames: Buffer[] = []
-    for (;;) {
-      if (this.expected < 0) {
-        if (this.buffered < 4) break
-        const size = this.peekInt32()
-        if (size < this.minFrameBytes) {
-          throw new ProtocolError(`frame size ${size} is below the ${this.minFrameBytes}-byte minimum`)
-        }
-        if (size > this.maxFrameBytes) {
-          throw new ProtocolError(
-            `frame of ${size} bytes exceeds the ${this.maxFrameBytes}-byte request limit`,
-          )
-        }
-        this.consume(4)
-        this.expected = size
+  }
+
+  /**
+   * The next complete frame (without its size prefix), or null while it is
+   * incomplete. Throws ProtocolError when a size outside the bounds arrives.
+   */
+  next(): Buffer | null {
+    if (this.expected < 0) {
+      if (this.buffered < 4) return null
+      const size = this.peekInt32()
+      if (size < this.minFrameBytes) {
+        throw new ProtocolError(`frame size ${size} is below the ${this.minFrameBytes}-byte minimum`)
       }
-      if (this.buffered < this.expected) break
-      frames.push(this.consume(this.expected))
-      this.expected = -1
+      if (size > this.maxFrameBytes) {
+        throw new ProtocolError(`frame of ${size} bytes exceeds the ${this.maxFrameBytes}-byte request limit`)
+      }
+      this.consume(4)
+      this.expected = size
     }
-    return frames
+    if (this.buffered < this.expected) return null
+    const frame = this.consume(this.expected)
+    this.expected = -1
+    return frame
   }
 
   private peekInt32(): number {

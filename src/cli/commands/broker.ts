@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs'
 import { type Command, InvalidArgumentError, Option } from 'commander'
-import { startBroker } from '../../broker/broker.js'
+import type { UserSpec } from '../../broker/auth/users.js'
+import { readUsersFile } from '../../broker/auth/users-file.js'
+import { type RunningBroker, startBroker } from '../../broker/broker.js'
+import { startCluster } from '../../broker/cluster/start-cluster.js'
 import type { LogLevel } from '../../broker/logger.js'
 
 function integerArg(name: string) {
@@ -9,7 +13,27 @@ function integerArg(name: string) {
   }
 }
 
+function usersFileArg(path: string): UserSpec[] {
+  try {
+    return readUsersFile(path)
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message)
+  }
+}
+
+function pemFileArg(path: string): Buffer {
+  try {
+    return readFileSync(path)
+  } catch (err) {
+    throw new InvalidArgumentError(`cannot read ${path}: ${(err as Error).message}`)
+  }
+}
+
 interface BrokerCommandOptions {
+  users?: UserSpec[]
+  tlsKey?: Buffer
+  tlsCert?: Buffer
+  tlsCa?: Buffer
   host: string
   port: number
   dataDir?: string
@@ -17,13 +41,24 @@ interface BrokerCommandOptions {
   fsync: 'never' | 'interval' | 'always'
   logLevel: LogLevel
   groupInitialRebalanceDelayMs: number
+  nodes?: number
+}
+
+/** A lone broker, or with `--nodes` a test cluster, which prints every node's address the same way. */
+function startBrokerOrCluster(
+  nodes: number | undefined,
+  options: Parameters<typeof startBroker>[0],
+): Promise<Pick<RunningBroker, 'bootstrap' | 'close'>> {
+  return nodes === undefined ? startBroker(options) : startCluster({ ...options, nodes })
 }
 
 /**
  * `sluice broker`: runs the embedded broker in the foreground. Prints
  * `listening on HOST:PORT` on stdout once ready and logs to stderr; on
  * SIGINT or SIGTERM it stops accepting, answers in-flight requests, flushes
- * its logs and exits 0.
+ * its logs and exits 0. With `--nodes N` it runs a test cluster of N nodes
+ * on consecutive ports over one shared store and prints
+ * `listening on HOST:P1,HOST:P2,...`.
  */
 export function registerBrokerCommand(program: Command): void {
   program
@@ -34,11 +69,24 @@ export function registerBrokerCommand(program: Command): void {
     .option('--data-dir <dir>', 'keep topics and logs on disk in this directory (default: in memory)')
     .option('--partitions <n>', 'partitions of auto-created topics', integerArg('--partitions'), 1)
     .option(
+      '--nodes <n>',
+      'run a test cluster of n nodes sharing one store (simulated placement and failover, no replication)',
+      integerArg('--nodes'),
+    )
+    .option(
       '--group-initial-rebalance-delay-ms <ms>',
       'wait this long for more members before the first rebalance of a new group',
       integerArg('--group-initial-rebalance-delay-ms'),
       3000,
     )
+    .option(
+      '--users <file>',
+      'JSON file of SASL users [{"name","password","mechanism"}]: turns authentication on',
+      usersFileArg,
+    )
+    .option('--tls-key <file>', 'PEM private key: serve TLS (with --tls-cert)', pemFileArg)
+    .option('--tls-cert <file>', 'PEM certificate the broker presents (with --tls-key)', pemFileArg)
+    .option('--tls-ca <file>', 'PEM CA client certificates must be signed by: mutual TLS', pemFileArg)
     .addOption(
       new Option('--fsync <policy>', 'when the disk engine syncs')
         .choices(['never', 'interval', 'always'])
@@ -49,8 +97,15 @@ export function registerBrokerCommand(program: Command): void {
         .choices(['debug', 'info', 'warn', 'error', 'silent'])
         .default('info'),
     )
-    .action(async (opts: BrokerCommandOptions) => {
-      const broker = await startBroker({
+    .action(async (opts: BrokerCommandOptions, command: Command) => {
+      if ((opts.tlsKey === undefined) !== (opts.tlsCert === undefined)) {
+        command.error('error: --tls-key and --tls-cert go together')
+      }
+      if (opts.tlsCa !== undefined && opts.tlsKey === undefined)
+        command.error('error: --tls-ca needs --tls-key and --tls-cert')
+      const broker = await startBrokerOrCluster(opts.nodes, {
+        users: opts.users,
+        tls: opts.tlsKey && opts.tlsCert && { key: opts.tlsKey, cert: opts.tlsCert, ca: opts.tlsCa },
         host: opts.host,
         port: opts.port,
         dataDir: opts.dataDir,
@@ -59,6 +114,8 @@ export function registerBrokerCommand(program: Command): void {
         logger: opts.logLevel,
         groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs,
       })
+      // the broker keeps only derived credentials; do not keep the clear passwords here either
+      opts.users = undefined
       process.stdout.write(`listening on ${broker.bootstrap}\n`)
       let stopping = false
       const stop = (signal: string) => {

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net'
+import { type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls'
 import { FrameSplitter } from '../../../src/broker/network/frame-splitter.js'
 import type { ApiDefinition } from '../../../src/protocol/api.js'
 import { decodeResponse, encodeRequest } from '../../../src/protocol/frames.js'
@@ -31,15 +32,17 @@ export class WireClient {
     socket.on('error', (err) => this.failAll(err))
   }
 
-  static connect(bootstrap: string): Promise<WireClient> {
+  /** Connects over plain TCP, or over TLS with `tls` (resolved once the handshake is done). */
+  static connect(bootstrap: string, tls?: TlsConnectionOptions): Promise<WireClient> {
     const at = bootstrap.lastIndexOf(':')
     const host = bootstrap.slice(0, at)
     const port = Number(bootstrap.slice(at + 1))
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port }, () => {
+      const ready = () => {
         socket.off('error', reject)
         resolve(new WireClient(socket))
-      })
+      }
+      const socket = tls ? tlsConnect({ host, port, ...tls }, ready) : connect({ host, port }, ready)
       socket.once('error', reject)
     })
   }

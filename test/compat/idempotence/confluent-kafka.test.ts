@@ -1,7 +1,7 @@
 /**
  * confluent-kafka for Python (librdkafka) with enable.idempotence=True
  * against a broker that loses produce answers after storing the batches
- * (the test-only drop-response hook), through
+ * (the test-only closeAfterHandling fault), through
  * confluent_idempotent_produce.py beside this file. librdkafka keeps up to
  * five produce requests in flight, so a closed connection loses several
  * answers at once; it sends those batches again with their sequence numbers,

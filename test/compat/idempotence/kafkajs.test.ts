@@ -1,7 +1,7 @@
 /**
  * kafkajs 2.2.4 as an idempotent producer (idempotent: true,
  * maxInFlightRequests: 1) against a broker that loses produce answers after
- * storing the batches (the test-only drop-response hook). kafkajs sees the
+ * storing the batches (the test-only closeAfterHandling fault). kafkajs sees the
  * connection close, sends the same batches again with the same sequence
  * numbers, the broker answers them as duplicates, and every record is
  * stored exactly once. The same run with idempotence off stores duplicates,

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { ProduceAppendEvent } from '../../../src/broker/producers/produce-faults.js'
+import type { AppendedBatch } from '../../../src/broker/index.js'
 import { Apis } from '../../../src/protocol/messages/index.js'
 import { WireClient } from '../../broker/support/wire-client.js'
 import type { BrokerHarness, CompatBroker } from '../support/broker.js'
@@ -8,8 +8,8 @@ import { type CheckedPartitions, checkReadBack, type WorkloadRecord } from '../s
 
 /**
  * A broker for the idempotence compatibility tests that loses produce
- * answers: through the test-only `faults.dropResponseAfterAppend` hook it
- * closes the client's connection right after storing some of the batches,
+ * answers: through the test-only fault `closeAfterHandling('Produce', { when })`
+ * it closes the client's connection right after storing some of the batches,
  * so the client never learns they were stored and sends them again.
  */
 
@@ -23,24 +23,23 @@ export interface LossPlan {
 export interface LossyBroker {
   readonly broker: CompatBroker
   /** Every batch stored, in order. */
-  readonly appends: ProduceAppendEvent[]
+  readonly appends: AppendedBatch[]
   /** The batches whose answers were lost. */
-  readonly dropped: ProduceAppendEvent[]
+  readonly dropped: AppendedBatch[]
 }
 
 export async function startLossyBroker(harness: BrokerHarness, plan: LossPlan): Promise<LossyBroker> {
-  const appends: ProduceAppendEvent[] = []
-  const dropped: ProduceAppendEvent[] = []
-  const broker = await harness.start({
-    broker: {
-      faults: {
-        dropResponseAfterAppend: (event) => {
-          appends.push(event)
-          const drop = dropped.length < plan.drops && (appends.length - 1) % plan.every === 0
-          if (drop) dropped.push(event)
-          return drop
-        },
-      },
+  const appends: AppendedBatch[] = []
+  const dropped: AppendedBatch[] = []
+  const broker = await harness.start({ broker: { faultInjection: true } })
+  // Infinity: the predicate sees every append (to check them all) and picks the answers to lose itself
+  broker.faults.closeAfterHandling('Produce', {
+    times: Number.POSITIVE_INFINITY,
+    when: (batch) => {
+      appends.push(batch)
+      const drop = dropped.length < plan.drops && (appends.length - 1) % plan.every === 0
+      if (drop) dropped.push(batch)
+      return drop
     },
   })
   return { broker, appends, dropped }

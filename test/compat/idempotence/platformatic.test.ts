@@ -1,7 +1,7 @@
 /**
  * @platformatic/kafka as an idempotent producer (idempotent: true) against a
  * broker that loses produce answers after storing the batches (the
- * test-only drop-response hook). The client sees the connection close, sends
+ * test-only closeAfterHandling fault). The client sees the connection close, sends
  * the same batches again with the same sequence numbers (it advances them
  * only on success), the broker answers them as duplicates, and every record
  * is stored exactly once. The same run with idempotence off stores

@@ -1,7 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type BrokerOptions, type RunningBroker, startBroker } from '../../../src/broker/index.js'
+import {
+  type BrokerFaults,
+  type BrokerOptions,
+  type RunningBroker,
+  startBroker,
+} from '../../../src/broker/index.js'
 
 /**
  * Brokers for the compatibility suite: in-process, on 127.0.0.1, on a port the
@@ -33,6 +38,8 @@ export interface CompatBroker {
    */
   restart(): Promise<void>
   close(): Promise<void>
+  /** The running broker's fault controls (with `faultInjection: true`); a restart starts with none. */
+  readonly faults: BrokerFaults
 }
 
 /** retention.ms -1: records with old timestamps (offset-by-time tests use them) are never expired. */
@@ -60,6 +67,10 @@ class HarnessBroker implements CompatBroker {
 
   get dataDir(): string | undefined {
     return this.options.dataDir
+  }
+
+  get faults(): BrokerFaults {
+    return this.running.faults
   }
 
   async restart(): Promise<void> {

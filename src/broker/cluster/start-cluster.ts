@@ -166,8 +166,9 @@ class TestCluster implements RunningCluster {
     const node = this.node('stopNode', nodeId)
     return this.transition(nodeId, async () => {
       if (!node.isRunning) return
-      await node.stop()
+      // leadership moves first, so that no Metadata answer names a leader missing from its broker list
       this.leadership.nodeStopped(nodeId)
+      await node.stop()
       this.state.logger.info(`node ${nodeId} stopped`)
     })
   }

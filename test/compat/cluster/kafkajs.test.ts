@@ -9,19 +9,24 @@ import { expectEachOnce, PARTITIONS, startFailoverCluster, TOPIC } from './suppo
  * kafkajs (in this process) against a 3-node test cluster: its admin client
  * sees the three brokers and the leaders, and one idempotent producer and
  * one group consumer carry on while a leader moves, a node stops and comes
- * back, and leadership returns to it. The stopped node coordinates the
- * consumer's group, so the group fails over too. No record is lost or stored
- * twice, and each partition is read at contiguous offsets. kafkajs answers
- * NOT_LEADER_OR_FOLLOWER on a fetch, and a lost coordinator, by rejoining its
- * group; a rejoin makes the commits still in flight stale, so records read
- * since the last commit may be delivered again at their same offsets — the
- * at-least-once kafkajs promises, and what Apache Kafka does too. Waiting for
+ * back, and leadership returns to it. No record is lost or stored twice, and
+ * each partition is read at contiguous offsets.
+ *
+ * kafkajs answers NOT_LEADER_OR_FOLLOWER on a fetch by rejoining its group; a
+ * rejoin makes the commits still in flight stale, so records read since the
+ * last commit may be delivered again at their same offsets — the
+ * at-least-once kafkajs promises, as against Apache Kafka. Waiting for
  * everything to be committed before each change keeps those few.
  *
- * Each send() writes one partition: kafkajs 2.2.4 loses records when one
+ * Two kafkajs 2.2.4 weaknesses shape the test, both seen against Apache
+ * Kafka too. Each send() writes one partition: kafkajs loses records when one
  * send() spans several leaders and a partition moves to a node that already
- * answered for another (its retry skips brokers that succeeded; kafkajs
- * issue #1303), against Apache Kafka as here.
+ * answered for another (its retry skips brokers that succeeded; kafkajs issue
+ * #1303). And the group's coordinator is on a node that stays up: when its
+ * coordinator dies, kafkajs keeps heartbeating the dead node until its session
+ * times out, and the consumer restart that follows can leave its fetchers
+ * spinning without yielding (kafkajs issues #1384, #1387). Coordinator
+ * failover is covered by the wire tests.
  */
 const { module: kafkajs, availability } = await importClient('kafkajs', () => import('kafkajs'))
 
@@ -75,7 +80,7 @@ describeWithClient('kafkajs against a 3-node test cluster', availability, () => 
     const running = cluster
     const stopped = running.replicasOf(TOPIC, 1)[0]
     let groupId = ''
-    for (let i = 0; groupId === '' || running.coordinatorOf(groupId) !== stopped; i++)
+    for (let i = 0; groupId === '' || running.coordinatorOf(groupId) === stopped; i++)
       groupId = `kafkajs-${i}`
 
     const kafka = client(running.bootstrap)
@@ -160,6 +165,5 @@ describeWithClient('kafkajs against a 3-node test cluster', availability, () => 
     const { rereads } = expectEachOnce(records, produced, { rereadsAllowed: true })
     // a rejoin re-delivers at most what was read since the last commit
     expect(rereads).toBeLessThan(produced.length / 4)
-    expect(running.coordinatorOf(groupId)).toBe(stopped)
   }, 60_000)
 })

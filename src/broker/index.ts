@@ -1,4 +1,8 @@
 // `sluice/broker`: the embedded Kafka-compatible broker.
+export type { SaslMechanism } from './auth/sasl-mechanism.js'
+export type { TlsOptions } from './auth/tls-settings.js'
+export type { UserSpec } from './auth/users.js'
+export { readUsersFile } from './auth/users-file.js'
 export { type RunningBroker, startBroker } from './broker.js'
 export type { ClusterOptions } from './cluster/cluster-options.js'
 export type { PartitionLeadership } from './cluster/cluster-view.js'
@@ -17,4 +21,5 @@ export {
 export type { FaultHandle } from './faults/fault.js'
 export type { FiredCounts } from './faults/fault-injector.js'
 export type { Logger, LogLevel } from './logger.js'
+export type { ConnectionLimitOptions } from './network/limits.js'
 export { BrokerConfigError, type BrokerOptions } from './options.js'

@@ -5,6 +5,7 @@ import { readUsersFile } from '../../broker/auth/users-file.js'
 import { type RunningBroker, startBroker } from '../../broker/broker.js'
 import { startCluster } from '../../broker/cluster/start-cluster.js'
 import type { LogLevel } from '../../broker/logger.js'
+import { BrokerConfigError } from '../../broker/options.js'
 
 function integerArg(name: string) {
   return (value: string): number => {
@@ -42,6 +43,11 @@ interface BrokerCommandOptions {
   logLevel: LogLevel
   groupInitialRebalanceDelayMs: number
   nodes?: number
+}
+
+function isListenError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code
+  return code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
 }
 
 /** A lone broker, or with `--nodes` a test cluster, which prints every node's address the same way. */
@@ -103,17 +109,25 @@ export function registerBrokerCommand(program: Command): void {
       }
       if (opts.tlsCa !== undefined && opts.tlsKey === undefined)
         command.error('error: --tls-ca needs --tls-key and --tls-cert')
-      const broker = await startBrokerOrCluster(opts.nodes, {
-        users: opts.users,
-        tls: opts.tlsKey && opts.tlsCert && { key: opts.tlsKey, cert: opts.tlsCert, ca: opts.tlsCa },
-        host: opts.host,
-        port: opts.port,
-        dataDir: opts.dataDir,
-        defaultPartitions: opts.partitions,
-        fsync: opts.fsync,
-        logger: opts.logLevel,
-        groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs,
-      })
+      let broker: Pick<RunningBroker, 'bootstrap' | 'close'>
+      try {
+        broker = await startBrokerOrCluster(opts.nodes, {
+          users: opts.users,
+          tls: opts.tlsKey && opts.tlsCert && { key: opts.tlsKey, cert: opts.tlsCert, ca: opts.tlsCa },
+          host: opts.host,
+          port: opts.port,
+          dataDir: opts.dataDir,
+          defaultPartitions: opts.partitions,
+          fsync: opts.fsync,
+          logger: opts.logLevel,
+          groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs,
+        })
+      } catch (err) {
+        // a bad option or a port in use is the user's to fix: say what, without a stack trace
+        if (err instanceof BrokerConfigError || isListenError(err))
+          command.error(`error: ${(err as Error).message}`)
+        throw err
+      }
       // the broker keeps only derived credentials; do not keep the clear passwords here either
       opts.users = undefined
       process.stdout.write(`listening on ${broker.bootstrap}\n`)

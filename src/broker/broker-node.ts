@@ -8,6 +8,7 @@ import { brokerHandlers } from './handlers/index.js'
 import { ConnectionAdmission } from './network/admission.js'
 import { Connection } from './network/connection.js'
 import { createListener } from './network/listener.js'
+import { RateLimitedLog } from './network/rate-limited-log.js'
 
 /**
  * One broker node: a listener, its connections and the dispatcher that serves
@@ -25,6 +26,8 @@ export class BrokerNode {
   private readonly admission: ConnectionAdmission
   /** SASL for this node's connections; undefined when authentication is off. */
   private readonly authenticator: Authenticator | undefined
+  /** "closing connection" lines for bad input: at most 20 per 10 s per node, then a count. */
+  private readonly closeLog: RateLimitedLog
   private server: Server | undefined
   private nextConnectionId = 1
   private shuttingDown = false
@@ -54,6 +57,7 @@ export class BrokerNode {
     dispatcherRef.current = this.dispatcher
     const { options, clock, logger } = state
     this.admission = new ConnectionAdmission(options, logger, clock)
+    this.closeLog = new RateLimitedLog(logger, clock, 'warn', 10_000, 20)
     this.authenticator =
       options.credentials &&
       new Authenticator({
@@ -123,6 +127,7 @@ export class BrokerNode {
         requestReceiveTimeoutMs: options.requestReceiveTimeoutMs,
         saslMaxReceiveBytes: options.saslMaxReceiveBytes,
         authenticator: this.authenticator,
+        closeLog: this.closeLog,
       },
     )
     this.connections.add(connection)

@@ -155,4 +155,25 @@ describe('embedded broker: versions and topic administration', () => {
     const none = await client.send(Apis.Metadata, 1, { topics: [] })
     expect(none.topics).toEqual([])
   })
+
+  it('answers INVALID_REQUEST for every topic when a Metadata below v12 names a topic by id or by null, as Kafka does', async () => {
+    const byId = '11111111-2222-3333-4444-555555555555'
+    for (const version of [10, 11]) {
+      const r = await client.send(Apis.Metadata, version, {
+        topics: [
+          { name: 'x', topicId: '00000000-0000-0000-0000-000000000000' },
+          { name: null, topicId: byId },
+        ],
+        allowAutoTopicCreation: false,
+      })
+      expect(r.topics.map((t) => t.errorCode)).toEqual([ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_REQUEST])
+      expect(r.brokers).toEqual([])
+    }
+    // the connection stays open and is served
+    const v12 = await client.send(Apis.Metadata, 12, {
+      topics: [{ name: null, topicId: byId }],
+      allowAutoTopicCreation: false,
+    })
+    expect(v12.topics[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_ID)
+  })
 })

@@ -3,7 +3,9 @@
  * - Brokers: the live nodes at the addresses their listeners really bound
  *   (this node alone for a lone broker); controller: a live node.
  * - All topics for a v0 empty list or a v1+ null list; otherwise those named
- *   (or, v12+, given by topic id; a null name before v12 closes the connection, as in Kafka).
+ *   (or, v12+, given by topic id). Before v12 a null name or a topic id is
+ *   INVALID_REQUEST for every requested topic, with no brokers: Kafka throws
+ *   InvalidRequestException there, which answers through getErrorResponse.
  * - An unknown topic is created on the spot when the broker allows it and the
  *   request does too (v4+ `allowAutoTopicCreation`), and is answered at once
  *   with its partitions rather than LEADER_NOT_AVAILABLE: there is no leader
@@ -15,8 +17,9 @@
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
-import { ProtocolError } from '../../protocol/protocol-error.js'
+import type { MessageInput } from '../../protocol/schema.js'
 import type { BrokerContext } from '../broker-context.js'
+import { errorResponseFor } from '../faults/error-responses.js'
 import type { Topic } from '../topics/topic.js'
 import { invalidTopicNameReason } from '../topics/topic-name.js'
 import { defineHandler } from './handler.js'
@@ -33,12 +36,20 @@ export const metadataHandler = defineHandler({
   async handle(body, { broker, version }) {
     const wantsAll = body.topics === null || (version === 0 && body.topics.length === 0)
     const operations = body.includeTopicAuthorizedOperations ? ALL_TOPIC_OPERATIONS : OPERATIONS_NOT_REQUESTED
+    if (version < 12 && body.topics?.some((t) => t.name === null || t.topicId !== ZERO_UUID)) {
+      // Kafka throws InvalidRequestException here, which answers every topic with INVALID_REQUEST
+      return errorResponseFor(Apis.Metadata, body as never, {
+        errorCode: ErrorCode.INVALID_REQUEST,
+        message: `Metadata v${version} does not support topic ids or null topic names`,
+        version,
+      }) as MessageInput<typeof Apis.Metadata.response>
+    }
     const topics = []
     if (wantsAll) {
       for (const topic of broker.topics.list()) topics.push(describeTopic(broker, topic, operations))
     } else {
       for (const requested of body.topics ?? []) {
-        topics.push(await lookUp(broker, version, requested, body.allowAutoTopicCreation, operations))
+        topics.push(await lookUp(broker, requested, body.allowAutoTopicCreation, operations))
       }
     }
     return {
@@ -56,14 +67,11 @@ export const metadataHandler = defineHandler({
 
 async function lookUp(
   broker: BrokerContext,
-  version: number,
   requested: { name: string | null; topicId: string },
   allowAutoCreate: boolean,
   operations: number,
 ) {
   if (requested.name === null) {
-    // as Kafka: lookups by topic id (a null name) are honoured from v12 only
-    if (version < 12) throw new ProtocolError(`Metadata v${version} does not support null topic names`)
     const byId = broker.topics.getById(requested.topicId)
     if (byId) return describeTopic(broker, byId, operations)
     return topicError(null, requested.topicId, ErrorCode.UNKNOWN_TOPIC_ID)

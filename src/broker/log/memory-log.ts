@@ -60,9 +60,11 @@ export class MemoryPartitionLog implements PartitionLog {
     const baseOffset = this.endOffset
     setBaseOffset(batch, 0, BigInt(baseOffset))
     setPartitionLeaderEpoch(batch, 0, info.leaderEpoch ?? this.leaderEpoch)
-    // a batch cut out of a larger request buffer would keep all of that buffer alive
+    // a batch cut out of a larger request buffer would keep all of that buffer alive; the copy
+    // gets memory of its own, since Buffer.from puts small copies in Node's shared 8 KiB pool
+    // and one stored 100-byte batch would then pin a whole pool block
     const stored =
-      batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength ? batch : Buffer.from(batch)
+      batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength ? batch : ownCopy(batch)
     const position = this.batches.length
     this.batches.push(stored)
     this.baseOffsets.push(baseOffset)
@@ -158,4 +160,10 @@ export class MemoryPartitionLog implements PartitionLog {
     this.timeIndex = new TimeIndex()
     for (let i = 0; i < this.maxTimestamps.length; i++) this.timeIndex.observe(this.maxTimestamps[i], i)
   }
+}
+
+function ownCopy(batch: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(batch.length)
+  batch.copy(copy)
+  return copy
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js'
 import { DeadlineTimer } from './deadline-timer.js'
 import { FrameSplitter, MIN_REQUEST_FRAME_BYTES } from './frame-splitter.js'
 import { CONNECTION_LIMIT_DEFAULTS } from './limits.js'
+import type { RateLimitedLog } from './rate-limited-log.js'
 
 /** Turns one request frame into its response frame, or null when none is owed (acks=0). */
 export type RequestDispatcher = (
@@ -28,6 +29,12 @@ export interface ConnectionOptions {
   authenticator?: Authenticator
   /** Largest frame before the login (`sasl.server.max.receive.size`). Default 524288. */
   saslMaxReceiveBytes?: number
+  /**
+   * Where "closing connection" lines for bad input go, shared by a node's
+   * connections so a client throwing garbage cannot flood the log. Default
+   * every line to `logger.warn`.
+   */
+  closeLog?: RateLimitedLog
 }
 
 interface Pending {
@@ -252,7 +259,9 @@ export class Connection {
   private fail(err: unknown): void {
     if (this.closed) return
     const reason = err instanceof Error ? err.message : String(err)
-    this.options.logger.warn(`closing connection ${this.id} from ${this.remote}: ${reason}`)
+    const line = `closing connection ${this.id} from ${this.remote}: ${reason}`
+    if (this.options.closeLog) this.options.closeLog.log(line)
+    else this.options.logger.warn(line)
     this.destroy()
   }
 

@@ -40,6 +40,16 @@ describe('MemoryPartitionLog', () => {
     expect(stored.length).toBe(original.length)
   })
 
+  it('stores a small batch in memory of its own, not in a block of Node\'s shared buffer pool', () => {
+    const log = new MemoryPartitionLog({ retention: NO_RETENTION, segment })
+    const { batch, info } = makeBatch()
+    const request = Buffer.concat([Buffer.alloc(7), batch, Buffer.alloc(8_000)])
+    log.append(request.subarray(7, 7 + batch.length), info)
+    const stored = log.read(0, 1)[0]
+    // a pooled copy would share an 8 KiB ArrayBuffer with unrelated allocations and keep it alive
+    expect(stored.buffer.byteLength).toBe(stored.length)
+  })
+
   it('drops whole batches only when the time retention of each has passed, oldest first', () => {
     const log = new MemoryPartitionLog({ retention: { retentionMs: 100, retentionBytes: -1 }, segment })
     for (const timestamp of [50, 500, 60]) {

@@ -7,28 +7,7 @@ import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { Apis } from '../../src/protocol/messages/index.js'
 import { type BrokerProcess, spawnBroker } from '../support/broker-process.js'
 import { WireClient } from './support/wire-client.js'
-
-const SUBSCRIPTION = Buffer.from('subscription')
-
-function joinBody(memberId = '', groupId = 'billing') {
-  return {
-    groupId,
-    sessionTimeoutMs: 10_000,
-    rebalanceTimeoutMs: 20_000,
-    memberId,
-    groupInstanceId: null,
-    protocolType: 'consumer',
-    protocols: [{ name: 'range', metadata: SUBSCRIPTION }],
-  }
-}
-
-async function createTopic(client: WireClient, name: string, numPartitions: number): Promise<void> {
-  const r = await client.send(Apis.CreateTopics, 7, {
-    topics: [{ name, numPartitions, replicationFactor: 1 }],
-    timeoutMs: 1000,
-  })
-  expect(r.topics[0].errorCode).toBe(0)
-}
+import { createTopic, joinBody, SUBSCRIPTION } from './support/wire-helpers.js'
 
 describe('embedded broker: consumer groups over the wire', () => {
   const cleanups: (() => Promise<void> | void)[] = []
@@ -92,10 +71,10 @@ describe('embedded broker: consumer groups over the wire', () => {
     const c = await connect(b)
 
     // A: MEMBER_ID_REQUIRED, then a generation of its own
-    const idA = await a.send(Apis.JoinGroup, 7, joinBody())
+    const idA = await a.send(Apis.JoinGroup, 7, joinBody('billing'))
     expect(idA.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED)
     expect(idA.memberId).toMatch(/^sluice-test-/)
-    const gen1 = await a.send(Apis.JoinGroup, 7, joinBody(idA.memberId))
+    const gen1 = await a.send(Apis.JoinGroup, 7, joinBody('billing', idA.memberId))
     expect(gen1).toMatchObject({
       errorCode: 0,
       generationId: 1,
@@ -115,9 +94,9 @@ describe('embedded broker: consumer groups over the wire', () => {
     expect(syncA1).toMatchObject({ errorCode: 0, assignment: Buffer.from('all') })
 
     // B arrives: its join waits while A is told to rejoin
-    const idC = await c.send(Apis.JoinGroup, 5, joinBody())
+    const idC = await c.send(Apis.JoinGroup, 5, joinBody('billing'))
     expect(idC.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED)
-    const joinC = c.send(Apis.JoinGroup, 5, joinBody(idC.memberId))
+    const joinC = c.send(Apis.JoinGroup, 5, joinBody('billing', idC.memberId))
     const hb = await a.send(Apis.Heartbeat, 4, {
       groupId: 'billing',
       generationId: 1,
@@ -125,7 +104,7 @@ describe('embedded broker: consumer groups over the wire', () => {
       groupInstanceId: null,
     })
     expect(hb.errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS)
-    const [gen2A, gen2C] = await Promise.all([a.send(Apis.JoinGroup, 7, joinBody(memberA)), joinC])
+    const [gen2A, gen2C] = await Promise.all([a.send(Apis.JoinGroup, 7, joinBody('billing', memberA)), joinC])
     expect(gen2A).toMatchObject({ errorCode: 0, generationId: 2, leader: memberA })
     expect(gen2C).toMatchObject({ errorCode: 0, generationId: 2, leader: memberA, members: [] })
     expect(gen2A.members.map((m) => [m.memberId, m.metadata])).toEqual([
@@ -297,7 +276,7 @@ describe('embedded broker: consumer groups over the wire', () => {
       groupInstanceId: null,
     })
     expect(hbA.errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS)
-    const gen3 = await a.send(Apis.JoinGroup, 7, joinBody(memberA))
+    const gen3 = await a.send(Apis.JoinGroup, 7, joinBody('billing', memberA))
     expect(gen3).toMatchObject({ generationId: 3, leader: memberA })
     expect(gen3.members).toHaveLength(1)
 
@@ -347,12 +326,11 @@ describe('embedded broker: consumer groups over the wire', () => {
     const b = await broker()
     const client = await connect(b)
     // v0-3 admit a member without an id directly; v0 has no rebalance timeout
-    const v0 = await client.send(Apis.JoinGroup, 0, { ...joinBody(), groupId: 'old' })
+    const v0 = await client.send(Apis.JoinGroup, 0, joinBody('old'))
     expect(v0).toMatchObject({ errorCode: 0, generationId: 1, protocolName: 'range' })
     // an error before v7 still carries a (empty) protocol name
     const bad = await client.send(Apis.JoinGroup, 3, {
-      ...joinBody(),
-      groupId: 'old',
+      ...joinBody('old'),
       protocolType: 'connect',
     })
     expect(bad).toMatchObject({
@@ -361,8 +339,7 @@ describe('embedded broker: consumer groups over the wire', () => {
       generationId: -1,
     })
     const bad7 = await client.send(Apis.JoinGroup, 7, {
-      ...joinBody(),
-      groupId: 'old',
+      ...joinBody('old'),
       protocolType: 'connect',
     })
     expect(bad7).toMatchObject({
@@ -382,12 +359,11 @@ describe('embedded broker: consumer groups over the wire', () => {
     })
     expect(sync5.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
     const tooShort = await client.send(Apis.JoinGroup, 7, {
-      ...joinBody(),
-      groupId: 'x',
+      ...joinBody('x'),
       sessionTimeoutMs: 10,
     })
     expect(tooShort.errorCode).toBe(ErrorCode.INVALID_SESSION_TIMEOUT)
-    const noGroup = await client.send(Apis.JoinGroup, 7, { ...joinBody(), groupId: '' })
+    const noGroup = await client.send(Apis.JoinGroup, 7, joinBody(''))
     expect(noGroup.errorCode).toBe(ErrorCode.INVALID_GROUP_ID)
   })
 
@@ -395,7 +371,7 @@ describe('embedded broker: consumer groups over the wire', () => {
     const b = await startBroker({ port: 0, logger: 'silent', groupInitialRebalanceDelayMs: 60_000 })
     const client = await WireClient.connect(b.bootstrap)
     // v3 admits the member at once, so its join waits for the (long) initial delay
-    const parked = client.send(Apis.JoinGroup, 3, joinBody())
+    const parked = client.send(Apis.JoinGroup, 3, joinBody('billing'))
     await new Promise((resolve) => setTimeout(resolve, 50))
     // the initial delay (60 s) outlasts the test timeout: a close that waited for it fails the test
     await b.close()
@@ -421,8 +397,8 @@ describe('embedded broker: consumer groups over the wire', () => {
       ],
     })
     expect(commit.topics[0].partitions[0].errorCode).toBe(0)
-    const join = await client.send(Apis.JoinGroup, 4, { ...joinBody(), groupId: 'members' })
-    const member = await client.send(Apis.JoinGroup, 4, { ...joinBody(join.memberId), groupId: 'members' })
+    const join = await client.send(Apis.JoinGroup, 4, joinBody('members'))
+    const member = await client.send(Apis.JoinGroup, 4, joinBody('members', join.memberId))
     await client.send(Apis.SyncGroup, 4, {
       groupId: 'members',
       generationId: member.generationId,
@@ -506,8 +482,8 @@ describe('embedded broker: groups survive SIGKILL', () => {
       const client = await WireClient.connect(child.bootstrap)
       await createTopic(client, 'stream', 3)
       // a group through MEMBER_ID_REQUIRED and the default 3 s initial delay, then a stable generation
-      const id = await client.send(Apis.JoinGroup, 7, { ...joinBody(), groupId: 'workers' })
-      const member = await client.send(Apis.JoinGroup, 7, { ...joinBody(id.memberId), groupId: 'workers' })
+      const id = await client.send(Apis.JoinGroup, 7, joinBody('workers'))
+      const member = await client.send(Apis.JoinGroup, 7, joinBody('workers', id.memberId))
       expect(member.generationId).toBe(1)
       await client.send(Apis.SyncGroup, 5, {
         groupId: 'workers',

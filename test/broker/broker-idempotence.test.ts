@@ -1,18 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { AppendedBatch } from '../../src/broker/faults/appended-batch.js'
-import {
-  BrokerConfigError,
-  type BrokerOptions,
-  type RunningBroker,
-  startBroker,
-} from '../../src/broker/index.js'
+import { BrokerConfigError, type BrokerOptions, startBroker } from '../../src/broker/index.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { Apis } from '../../src/protocol/messages/index.js'
-import { decodeRecordBatch, encodeRecordBatch, iterateBatches } from '../../src/protocol/records/index.js'
-import { WireClient } from './support/wire-client.js'
+import { encodeRecordBatch } from '../../src/protocol/records/index.js'
+import { useBrokers } from './support/use-brokers.js'
+import type { WireClient } from './support/wire-client.js'
+import { createTopic, storedValues } from './support/wire-helpers.js'
 
 /**
  * Idempotent producers over the wire: InitProducerId at every version,
@@ -61,85 +58,7 @@ async function initProducerId(
   })
 }
 
-/** Every value stored in the partition, in offset order (one entry per stored copy). */
-async function storedValues(client: WireClient, topic: string, partition: number): Promise<string[]> {
-  const r = await client.send(Apis.Fetch, 12, {
-    replicaId: -1,
-    maxWaitMs: 0,
-    minBytes: 1,
-    maxBytes: 10 << 20,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [
-      {
-        topic,
-        partitions: [
-          {
-            partition,
-            fetchOffset: 0n,
-            partitionMaxBytes: 10 << 20,
-            currentLeaderEpoch: -1,
-            logStartOffset: -1n,
-            lastFetchedEpoch: -1,
-          },
-        ],
-      },
-    ],
-    forgottenTopicsData: [],
-    rackId: '',
-  })
-  const p = r.responses[0].partitions[0]
-  expect(p.errorCode).toBe(0)
-  const out: string[] = []
-  const records = p.records ?? Buffer.alloc(0)
-  for (const span of iterateBatches(records)) {
-    for (const record of decodeRecordBatch(records, span.offset).records) out.push(record.value!.toString())
-  }
-  return out
-}
-
-async function createTopic(
-  client: WireClient,
-  name: string,
-  partitions = 1,
-  configs: [string, string][] = [],
-) {
-  const r = await client.send(Apis.CreateTopics, 7, {
-    topics: [
-      {
-        name,
-        numPartitions: partitions,
-        replicationFactor: 1,
-        configs: configs.map(([n, value]) => ({ name: n, value })),
-      },
-    ],
-    timeoutMs: 1000,
-  })
-  expect(r.topics[0].errorCode).toBe(0)
-}
-
-const brokers: RunningBroker[] = []
-const clients: WireClient[] = []
-const dirs: string[] = []
-
-async function start(options: BrokerOptions = {}): Promise<{ broker: RunningBroker; client: WireClient }> {
-  const broker = await startBroker({ port: 0, logger: 'silent', ...options })
-  brokers.push(broker)
-  return { broker, client: await connect(broker) }
-}
-
-async function connect(broker: RunningBroker): Promise<WireClient> {
-  const client = await WireClient.connect(broker.bootstrap)
-  clients.push(client)
-  return client
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close()
-  for (const b of brokers.splice(0)) await b.close()
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
-})
+const { start, connect, defer } = useBrokers()
 
 describe('InitProducerId', () => {
   it('is advertised at versions 0-4, and no transaction API is', async () => {
@@ -353,7 +272,7 @@ describe('Produce with idempotent producers', () => {
 describe('idempotent producers across a restart on a data directory', () => {
   it('never reuses producer ids and rebuilds every partition state from the log', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'sluice-idem-'))
-    dirs.push(dataDir)
+    defer(() => rm(dataDir, { recursive: true, force: true }))
     const options: BrokerOptions = { dataDir, fsync: 'never', segmentBytes: 300 }
     const first = await start(options)
     await createTopic(first.client, 'durable', 2)

@@ -6,6 +6,7 @@ import { encodeRequest } from '../../src/protocol/frames.js'
 import { Apis } from '../../src/protocol/messages/index.js'
 import { capturingLogger, closed } from './support/sasl-client.js'
 import { WireClient } from './support/wire-client.js'
+import { fetchBody } from './support/wire-helpers.js'
 
 const NO_TOPICS = { topics: null }
 const API_VERSIONS_FRAME = encodeRequest(
@@ -44,35 +45,6 @@ async function withBroker(options: BrokerOptions, fn: (bootstrap: string) => Pro
     await fn(broker.bootstrap)
   } finally {
     await broker.close()
-  }
-}
-
-function fetchBody(topic: string, maxWaitMs: number) {
-  return {
-    replicaId: -1,
-    maxWaitMs,
-    minBytes: 1,
-    maxBytes: 1024 * 1024,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [
-      {
-        topic,
-        partitions: [
-          {
-            partition: 0,
-            fetchOffset: 0n,
-            partitionMaxBytes: 1024 * 1024,
-            currentLeaderEpoch: -1,
-            logStartOffset: -1n,
-            lastFetchedEpoch: -1,
-          },
-        ],
-      },
-    ],
-    forgottenTopicsData: [],
-    rackId: '',
   }
 }
 
@@ -145,7 +117,11 @@ describe('idle and slow connections', () => {
         topics: [{ name: 'quiet', topicId: '00000000-0000-0000-0000-000000000000' }],
       })
       // parked for six idle periods with nothing to read; it must be answered, not cut off
-      const fetched = await client.send(Apis.Fetch, 12, fetchBody('quiet', 1200))
+      const fetched = await client.send(
+        Apis.Fetch,
+        12,
+        fetchBody('quiet', 0, 0n, { maxWaitMs: 1200, maxBytes: 1024 * 1024 }),
+      )
       expect(fetched.responses[0].partitions[0].errorCode).toBe(0)
       await closed(client)
     })

@@ -2,13 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type RunningBroker, startBroker } from '../../src/broker/index.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { Apis } from '../../src/protocol/messages/index.js'
-import {
-  CompressionType,
-  decodeRecordBatch,
-  encodeRecordBatch,
-  iterateBatches,
-} from '../../src/protocol/records/index.js'
+import { CompressionType, encodeRecordBatch } from '../../src/protocol/records/index.js'
 import { WireClient } from './support/wire-client.js'
+import { fetchBody, valuesIn } from './support/wire-helpers.js'
 
 function batchOf(
   values: string[],
@@ -31,49 +27,6 @@ function produceBody(topic: string, partition: number, records: Buffer | null, a
     timeoutMs: 5000,
     topicData: [{ name: topic, partitionData: [{ index: partition, records }] }],
   }
-}
-
-function fetchBody(
-  topic: string,
-  partition: number,
-  offset: bigint,
-  extra: { maxWaitMs?: number; minBytes?: number; maxBytes?: number; partitionMaxBytes?: number } = {},
-) {
-  return {
-    replicaId: -1,
-    maxWaitMs: extra.maxWaitMs ?? 0,
-    minBytes: extra.minBytes ?? 1,
-    maxBytes: extra.maxBytes ?? 50 * 1024 * 1024,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [
-      {
-        topic,
-        partitions: [
-          {
-            partition,
-            fetchOffset: offset,
-            partitionMaxBytes: extra.partitionMaxBytes ?? 1024 * 1024,
-            currentLeaderEpoch: -1,
-            logStartOffset: -1n,
-            lastFetchedEpoch: -1,
-          },
-        ],
-      },
-    ],
-    forgottenTopicsData: [],
-    rackId: '',
-  }
-}
-
-function valuesIn(records: Buffer | null): string[] {
-  if (!records) return []
-  const out: string[] = []
-  for (const span of iterateBatches(records)) {
-    for (const r of decodeRecordBatch(records, span.offset).records) out.push(r.value!.toString())
-  }
-  return out
 }
 
 describe('embedded broker: produce and fetch', () => {

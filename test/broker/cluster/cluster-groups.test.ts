@@ -2,21 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../../src/protocol/error-codes.js'
 import { Apis } from '../../../src/protocol/messages/index.js'
 import type { WireClient } from '../support/wire-client.js'
+import { joinBody } from '../support/wire-helpers.js'
 import { createTopic, useClusters } from './support/cluster-wire.js'
-
-const SUBSCRIPTION = Buffer.from('subscription')
-
-function joinBody(groupId: string, memberId = '') {
-  return {
-    groupId,
-    sessionTimeoutMs: 10_000,
-    rebalanceTimeoutMs: 20_000,
-    memberId,
-    groupInstanceId: null,
-    protocolType: 'consumer',
-    protocols: [{ name: 'range', metadata: SUBSCRIPTION }],
-  }
-}
 
 /** Joins `groupId` as a single member through its coordinator and syncs; returns member id and generation. */
 async function joinAlone(client: WireClient, groupId: string) {

@@ -3,7 +3,7 @@ import { FaultArgumentError, type RunningCluster, startCluster } from '../../../
 import { ErrorCode } from '../../../src/protocol/error-codes.js'
 import { Apis } from '../../../src/protocol/messages/index.js'
 import { WireClient } from '../support/wire-client.js'
-import { settled } from './wire-helpers.js'
+import { settled } from '../support/wire-helpers.js'
 
 /**
  * Fault injection on a test cluster: one set of controls for every node,

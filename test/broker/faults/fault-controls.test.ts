@@ -1,15 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import {
-  BrokerConfigError,
-  type BrokerOptions,
-  FaultArgumentError,
-  type RunningBroker,
-  startBroker,
-} from '../../../src/broker/index.js'
+import { describe, expect, it } from 'vitest'
+import { BrokerConfigError, FaultArgumentError } from '../../../src/broker/index.js'
 import { ErrorCode } from '../../../src/protocol/error-codes.js'
 import { Apis } from '../../../src/protocol/messages/index.js'
-import { WireClient } from '../support/wire-client.js'
-import { createTopic, produce, settled, storedValues } from './wire-helpers.js'
+import { useBrokers } from '../support/use-brokers.js'
+import type { WireClient } from '../support/wire-client.js'
+import { createTopic, produce, settled, storedValues } from '../support/wire-helpers.js'
 
 /**
  * The test-only fault controls on `running.faults`, each exercised over the
@@ -19,25 +14,7 @@ import { createTopic, produce, settled, storedValues } from './wire-helpers.js'
  * started without `faultInjection`.
  */
 
-const brokers: RunningBroker[] = []
-const clients: WireClient[] = []
-
-async function start(options: BrokerOptions = { faultInjection: true }) {
-  const broker = await startBroker({ port: 0, logger: 'silent', ...options })
-  brokers.push(broker)
-  return { broker, client: await connect(broker) }
-}
-
-async function connect(broker: RunningBroker): Promise<WireClient> {
-  const client = await WireClient.connect(broker.bootstrap)
-  clients.push(client)
-  return client
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close()
-  for (const b of brokers.splice(0)) await b.close()
-})
+const { start, connect } = useBrokers({ faultInjection: true })
 
 function metadata(client: WireClient, topic: string) {
   return client.send(Apis.Metadata, 12, {

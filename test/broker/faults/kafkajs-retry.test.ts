@@ -8,7 +8,7 @@ import { type RunningBroker, startBroker } from '../../../src/broker/index.js'
 import { describeWithClient } from '../../compat/support/external-client.js'
 import { importClient } from '../../compat/support/npm-client.js'
 import { WireClient } from '../support/wire-client.js'
-import { createTopic, storedValues } from './wire-helpers.js'
+import { createTopic, storedValues } from '../support/wire-helpers.js'
 
 const { module: kafkajs, availability } = await importClient('kafkajs', () => import('kafkajs'))
 

@@ -40,7 +40,7 @@ describe('MemoryPartitionLog', () => {
     expect(stored.length).toBe(original.length)
   })
 
-  it('stores a small batch in memory of its own, not in a block of Node\'s shared buffer pool', () => {
+  it("stores a small batch in memory of its own, not in a block of Node's shared buffer pool", () => {
     const log = new MemoryPartitionLog({ retention: NO_RETENTION, segment })
     const { batch, info } = makeBatch()
     const request = Buffer.concat([Buffer.alloc(7), batch, Buffer.alloc(8_000)])

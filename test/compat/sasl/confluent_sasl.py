@@ -13,19 +13,14 @@ Security options map one to one onto librdkafka settings: --protocol
 Everything printed on stdout is one JSON object per line.
 """
 
-import argparse
-import json
 import sys
 import time
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, Producer, TopicPartition
+# the shared module beside this script is imported from the source tree: leave no __pycache__ there
+sys.dont_write_bytecode = True
 
-RECORDS = [("k1", "first"), ("k2", "second \u2713"), ("k3", "third")]
-
-
-def emit(obj):
-    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
-    sys.stdout.flush()
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, Producer, TopicPartition  # noqa: E402
+from sasl_script import RECORDS, emit, main  # noqa: E402
 
 
 def config(args, errors=None):
@@ -88,22 +83,5 @@ def denied(args):
     producer.flush(0)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["roundtrip", "denied"])
-    parser.add_argument("--bootstrap", required=True)
-    parser.add_argument("--topic", required=True)
-    parser.add_argument("--protocol", required=True)
-    parser.add_argument("--mechanism")
-    parser.add_argument("--username")
-    parser.add_argument("--password")
-    parser.add_argument("--ca")
-    parser.add_argument("--cert")
-    parser.add_argument("--key")
-    parser.add_argument("--timeout", type=float, default=15.0)
-    args = parser.parse_args()
-    {"roundtrip": roundtrip, "denied": denied}[args.mode](args)
-
-
 if __name__ == "__main__":
-    main()
+    main({"roundtrip": roundtrip, "denied": denied}, default_timeout=15.0, certificates=True)

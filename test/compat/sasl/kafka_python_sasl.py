@@ -13,19 +13,14 @@ Modes:
 Everything printed on stdout is one JSON object per line.
 """
 
-import argparse
-import json
 import sys
 import time
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+# the shared module beside this script is imported from the source tree: leave no __pycache__ there
+sys.dont_write_bytecode = True
 
-RECORDS = [("k1", "first"), ("k2", "second \u2713"), ("k3", "third")]
-
-
-def emit(obj):
-    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
-    sys.stdout.flush()
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
+from sasl_script import RECORDS, emit, main  # noqa: E402
 
 
 def config(args):
@@ -78,20 +73,5 @@ def denied(args):
         emit({"type": "error", "name": type(err).__name__, "str": str(err)})
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["roundtrip", "denied"])
-    parser.add_argument("--bootstrap", required=True)
-    parser.add_argument("--topic", required=True)
-    parser.add_argument("--protocol", required=True)
-    parser.add_argument("--mechanism")
-    parser.add_argument("--username")
-    parser.add_argument("--password")
-    parser.add_argument("--ca")
-    parser.add_argument("--timeout", type=float, default=10.0)
-    args = parser.parse_args()
-    {"roundtrip": roundtrip, "denied": denied}[args.mode](args)
-
-
 if __name__ == "__main__":
-    main()
+    main({"roundtrip": roundtrip, "denied": denied}, default_timeout=10.0)

@@ -7,6 +7,7 @@ import {
   iterateBatches,
 } from '../../../src/protocol/records/index.js'
 import { WireClient } from '../../broker/support/wire-client.js'
+import { fetchBody } from '../../broker/support/wire-helpers.js'
 import type { ReadRecord } from './workload.js'
 
 /**
@@ -40,32 +41,14 @@ export async function readStoredBatches(
     for (let partition = 0; partition < partitions; partition++) {
       let offset = 0n
       for (;;) {
-        const response = await client.send(Apis.Fetch, FETCH_VERSION, {
-          replicaId: -1,
-          maxWaitMs: 0,
-          minBytes: 1,
-          maxBytes: PARTITION_MAX_BYTES,
-          isolationLevel: 0,
-          sessionId: 0,
-          sessionEpoch: -1,
-          topics: [
-            {
-              topic,
-              partitions: [
-                {
-                  partition,
-                  fetchOffset: offset,
-                  partitionMaxBytes: PARTITION_MAX_BYTES,
-                  currentLeaderEpoch: -1,
-                  logStartOffset: -1n,
-                  lastFetchedEpoch: -1,
-                },
-              ],
-            },
-          ],
-          forgottenTopicsData: [],
-          rackId: '',
-        })
+        const response = await client.send(
+          Apis.Fetch,
+          FETCH_VERSION,
+          fetchBody(topic, partition, offset, {
+            maxBytes: PARTITION_MAX_BYTES,
+            partitionMaxBytes: PARTITION_MAX_BYTES,
+          }),
+        )
         const data = response.responses[0].partitions[0]
         if (data.errorCode !== 0) throw new Error(`fetch ${topic}-${partition}: error ${data.errorCode}`)
         if (offset >= data.highWatermark) break

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, type ScryptOptions, scrypt, scryptSync, timingSafeEqual } from 'node:crypto'
+import { type ScramKeys, saltedPassword, scramKeys } from '../../protocol/sasl/scram-formulas.js'
 import {
   SASL_MECHANISMS,
   type SaslMechanism,
@@ -6,7 +7,6 @@ import {
   SCRAM_MIN_ITERATIONS,
   type ScramMechanism,
 } from './sasl-mechanism.js'
-import { type ScramKeys, saltedPassword, scramKeys } from './scram-formulas.js'
 import type { UserSpec } from './users.js'
 
 /** A SCRAM user as the broker keeps it (RFC 5802 section 5.1): never the password. */

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
+import { serverSignature, verifyClientProof } from '../../protocol/sasl/scram-formulas.js'
 import type { ScramCredential } from './credentials.js'
 import type { SaslExchange, SaslStep } from './sasl-exchange.js'
 import { authzidMismatch, invalidCredentials } from './sasl-failure.js'
 import { SCRAM_HASH, SCRAM_MIN_ITERATIONS, type ScramMechanism } from './sasl-mechanism.js'
-import { serverSignature, verifyClientProof } from './scram-formulas.js'
 import {
   type ClientFirstMessage,
   decodeToken,

@@ -1,3 +1,5 @@
+import { decodeSaslName } from '../../protocol/sasl/sasl-name.js'
+
 /**
  * Parsing and formatting of the SCRAM messages (RFC 5802 section 7), with the
  * restrictions Kafka applies: the GS2 header must be `n` (no channel
@@ -41,30 +43,6 @@ export function decodeToken(token: Buffer): string | null {
   } catch {
     return null
   }
-}
-
-/** A saslname with `=2C` and `=3D` turned back into `,` and `=`; null if another `=` escape or NUL appears. */
-export function decodeSaslName(text: string): string | null {
-  if (text === '' || text.includes('\0')) return null
-  let out = ''
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (c !== '=') {
-      out += c
-      continue
-    }
-    const escaped = text.slice(i + 1, i + 3)
-    if (escaped === '2C') out += ','
-    else if (escaped === '3D') out += '='
-    else return null
-    i += 2
-  }
-  return out
-}
-
-/** The inverse of decodeSaslName, for clients (tests). */
-export function encodeSaslName(name: string): string {
-  return name.replace(/=/g, '=3D').replace(/,/g, '=2C')
 }
 
 function parseExtensions(parts: readonly string[]): Map<string, string> | null {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { CredentialStore, type ScramCredential } from '../../../src/broker/auth/credentials.js'
 import { SaslFailure } from '../../../src/broker/auth/sasl-failure.js'
 import { type ScramCredentialSource, ScramExchange } from '../../../src/broker/auth/scram-exchange.js'
+import { parseClientFirst } from '../../../src/broker/auth/scram-messages.js'
+import { decodeSaslName } from '../../../src/protocol/sasl/sasl-name.js'
 import {
   clientProof,
   type ScramHash,
@@ -9,8 +11,7 @@ import {
   scramKeys,
   serverSignature,
   verifyClientProof,
-} from '../../../src/broker/auth/scram-formulas.js'
-import { decodeSaslName, parseClientFirst } from '../../../src/broker/auth/scram-messages.js'
+} from '../../../src/protocol/sasl/scram-formulas.js'
 import { ScramClient } from '../support/sasl-client.js'
 
 /** The examples of RFC 5802 section 5 (SHA-1) and RFC 7677 section 3 (SHA-256): user "user", password "pencil". */

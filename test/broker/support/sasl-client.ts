@@ -1,15 +1,15 @@
 import { connect, type Socket } from 'node:net'
+import type { Logger } from '../../../src/broker/logger.js'
+import type { ApiDefinition } from '../../../src/protocol/api.js'
+import { decodeResponse, encodeRequest } from '../../../src/protocol/frames.js'
+import { Apis } from '../../../src/protocol/messages/index.js'
+import { encodeSaslName } from '../../../src/protocol/sasl/sasl-name.js'
 import {
   clientProof,
   saltedPassword,
   scramKeys,
   serverSignature,
-} from '../../../src/broker/auth/scram-formulas.js'
-import { encodeSaslName } from '../../../src/broker/auth/scram-messages.js'
-import type { Logger } from '../../../src/broker/logger.js'
-import type { ApiDefinition } from '../../../src/protocol/api.js'
-import { decodeResponse, encodeRequest } from '../../../src/protocol/frames.js'
-import { Apis } from '../../../src/protocol/messages/index.js'
+} from '../../../src/protocol/sasl/scram-formulas.js'
 import type { MessageInput, MessageOf } from '../../../src/protocol/schema.js'
 import type { WireClient } from './wire-client.js'
 

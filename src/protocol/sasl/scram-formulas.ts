@@ -1,9 +1,10 @@
 import { createHash, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto'
 
 /**
- * The SCRAM computations of RFC 5802 section 3, for any hash. The broker
- * uses SHA-256 and SHA-512; SHA-1 is accepted here only so that the RFC 5802
- * test vectors can check these formulas.
+ * The SCRAM computations of RFC 5802 section 3, for any hash, shared by the
+ * broker (verifying proofs) and the client (making them). Kafka uses SHA-256
+ * and SHA-512; SHA-1 is accepted here only so that the RFC 5802 test vectors
+ * can check these formulas.
  *
  *   SaltedPassword  = Hi(password, salt, i)        (PBKDF2 with HMAC)
  *   ClientKey       = HMAC(SaltedPassword, "Client Key")

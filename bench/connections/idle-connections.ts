@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net'
-import { FrameSplitter } from '../../src/broker/network/frame-splitter.js'
+import { FrameSplitter } from '../../src/protocol/frame-splitter.js'
 import { decodeResponse, encodeRequest } from '../../src/protocol/frames.js'
 import { Apis } from '../../src/protocol/messages/index.js'
 

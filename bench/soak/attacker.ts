@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { FrameSplitter } from '../../src/broker/network/frame-splitter.js'
+import { FrameSplitter } from '../../src/protocol/frame-splitter.js'
 import type { FrameFuzzer, FuzzFrame, FuzzFrameKind } from '../../test/support/frame-fuzz.js'
 
 /**

@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net'
+import { FrameSplitter, MIN_REQUEST_FRAME_BYTES } from '../../protocol/frame-splitter.js'
 import type { Authenticator } from '../auth/authenticator.js'
 import type { SaslSession } from '../auth/sasl-session.js'
 import { type Clock, systemClock } from '../clock.js'
 import type { Logger } from '../logger.js'
 import { DeadlineTimer } from './deadline-timer.js'
-import { FrameSplitter, MIN_REQUEST_FRAME_BYTES } from './frame-splitter.js'
 import { CONNECTION_LIMIT_DEFAULTS } from './limits.js'
 import type { RateLimitedLog } from './rate-limited-log.js'
 

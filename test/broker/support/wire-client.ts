@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net'
 import { type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls'
-import { FrameSplitter } from '../../../src/broker/network/frame-splitter.js'
 import type { ApiDefinition } from '../../../src/protocol/api.js'
+import { FrameSplitter } from '../../../src/protocol/frame-splitter.js'
 import { decodeResponse, encodeRequest } from '../../../src/protocol/frames.js'
 import type { MessageInput, MessageOf } from '../../../src/protocol/schema.js'
 

@@ -1,14 +1,15 @@
-import { ProtocolError } from '../../protocol/protocol-error.js'
+import { ProtocolError } from './protocol-error.js'
 
 /** A request must at least hold the 8-byte header prefix (key, version, correlation id). */
 export const MIN_REQUEST_FRAME_BYTES = 8
 
 /**
- * Cuts a TCP byte stream into size-prefixed Kafka frames.
+ * Cuts a TCP byte stream into size-prefixed Kafka frames: requests on the
+ * broker side, responses on the client side.
  *
  * The size is checked the moment its 4 bytes arrive: a frame announced larger
- * than `maxFrameBytes` (Kafka's `socket.request.max.bytes`) is refused before
- * a single byte of its body is buffered.
+ * than `maxFrameBytes` (the broker's `socket.request.max.bytes`, the client's
+ * largest response) is refused before a single byte of its body is buffered.
  */
 export class FrameSplitter {
   private chunks: Buffer[] = []
@@ -71,7 +72,7 @@ export class FrameSplitter {
         throw new ProtocolError(`frame size ${size} is below the ${this.minFrameBytes}-byte minimum`)
       }
       if (size > this.maxFrameBytes) {
-        throw new ProtocolError(`frame of ${size} bytes exceeds the ${this.maxFrameBytes}-byte request limit`)
+        throw new ProtocolError(`frame of ${size} bytes exceeds the ${this.maxFrameBytes}-byte limit`)
       }
       this.consume(4)
       this.expected = size

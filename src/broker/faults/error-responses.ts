@@ -38,6 +38,22 @@ const NO_BYTES = Buffer.alloc(0)
 /** Kafka's "no authorized operations requested" marker. */
 const AUTHORIZED_OPERATIONS_OMITTED = -2147483648
 
+/** AlterConfigs and IncrementalAlterConfigs answer alike: the code on every resource named. */
+function alterConfigsFailure(
+  r: { resources: { resourceType: number; resourceName: string }[] },
+  f: InjectedFailure,
+) {
+  return {
+    throttleTimeMs: 0,
+    responses: r.resources.map((res) => ({
+      errorCode: f.errorCode,
+      errorMessage: f.message,
+      resourceType: res.resourceType,
+      resourceName: res.resourceName,
+    })),
+  }
+}
+
 export const errorResponses: { readonly [N in ApiName]: ErrorResponseBuilder<N> } = {
   Produce: (r, f) =>
     r.acks === 0
@@ -270,6 +286,8 @@ export const errorResponses: { readonly [N in ApiName]: ErrorResponseBuilder<N> 
     })),
   }),
 
+  AlterConfigs: alterConfigsFailure,
+
   SaslAuthenticate: (_r, f) => ({
     errorCode: f.errorCode,
     errorMessage: f.message,
@@ -285,6 +303,22 @@ export const errorResponses: { readonly [N in ApiName]: ErrorResponseBuilder<N> 
   DeleteGroups: (r, f) => ({
     throttleTimeMs: 0,
     results: r.groupsNames.map((groupId) => ({ groupId, errorCode: f.errorCode })),
+  }),
+
+  IncrementalAlterConfigs: alterConfigsFailure,
+
+  // a group-level failure: Kafka puts it at the top and lists no partitions
+  OffsetDelete: (_r, f) => ({ errorCode: f.errorCode, throttleTimeMs: 0, topics: [] }),
+
+  DescribeCluster: (r, f) => ({
+    throttleTimeMs: 0,
+    errorCode: f.errorCode,
+    errorMessage: f.message,
+    endpointType: r.endpointType,
+    clusterId: '',
+    controllerId: -1,
+    brokers: [],
+    clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
   }),
 }
 

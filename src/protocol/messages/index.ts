@@ -1,15 +1,21 @@
 import { defineApi } from '../api.js'
+import { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js'
 import { ApiVersionsRequest, ApiVersionsResponse } from './api-versions.js'
 import { CreatePartitionsRequest, CreatePartitionsResponse } from './create-partitions.js'
 import { CreateTopicsRequest, CreateTopicsResponse } from './create-topics.js'
 import { DeleteGroupsRequest, DeleteGroupsResponse } from './delete-groups.js'
 import { DeleteRecordsRequest, DeleteRecordsResponse } from './delete-records.js'
 import { DeleteTopicsRequest, DeleteTopicsResponse } from './delete-topics.js'
+import { DescribeClusterRequest, DescribeClusterResponse } from './describe-cluster.js'
 import { DescribeConfigsRequest, DescribeConfigsResponse } from './describe-configs.js'
 import { DescribeGroupsRequest, DescribeGroupsResponse } from './describe-groups.js'
 import { FetchRequest, FetchResponse } from './fetch.js'
 import { FindCoordinatorRequest, FindCoordinatorResponse } from './find-coordinator.js'
 import { HeartbeatRequest, HeartbeatResponse } from './heartbeat.js'
+import {
+  IncrementalAlterConfigsRequest,
+  IncrementalAlterConfigsResponse,
+} from './incremental-alter-configs.js'
 import { InitProducerIdRequest, InitProducerIdResponse } from './init-producer-id.js'
 import { JoinGroupRequest, JoinGroupResponse } from './join-group.js'
 import { LeaveGroupRequest, LeaveGroupResponse } from './leave-group.js'
@@ -17,6 +23,7 @@ import { ListGroupsRequest, ListGroupsResponse } from './list-groups.js'
 import { ListOffsetsRequest, ListOffsetsResponse } from './list-offsets.js'
 import { MetadataRequest, MetadataResponse } from './metadata.js'
 import { OffsetCommitRequest, OffsetCommitResponse } from './offset-commit.js'
+import { OffsetDeleteRequest, OffsetDeleteResponse } from './offset-delete.js'
 import { OffsetFetchRequest, OffsetFetchResponse } from './offset-fetch.js'
 import { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './offset-for-leader-epoch.js'
 import { ProduceRequest, ProduceResponse } from './produce.js'
@@ -54,9 +61,17 @@ export const Apis = {
     OffsetForLeaderEpochResponse,
   ),
   DescribeConfigs: defineApi('DescribeConfigs', DescribeConfigsRequest, DescribeConfigsResponse),
+  AlterConfigs: defineApi('AlterConfigs', AlterConfigsRequest, AlterConfigsResponse),
   SaslAuthenticate: defineApi('SaslAuthenticate', SaslAuthenticateRequest, SaslAuthenticateResponse),
   CreatePartitions: defineApi('CreatePartitions', CreatePartitionsRequest, CreatePartitionsResponse),
   DeleteGroups: defineApi('DeleteGroups', DeleteGroupsRequest, DeleteGroupsResponse),
+  IncrementalAlterConfigs: defineApi(
+    'IncrementalAlterConfigs',
+    IncrementalAlterConfigsRequest,
+    IncrementalAlterConfigsResponse,
+  ),
+  OffsetDelete: defineApi('OffsetDelete', OffsetDeleteRequest, OffsetDeleteResponse),
+  DescribeCluster: defineApi('DescribeCluster', DescribeClusterRequest, DescribeClusterResponse),
 } as const
 
 export type ApiName = keyof typeof Apis

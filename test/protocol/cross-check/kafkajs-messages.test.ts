@@ -31,9 +31,11 @@
  * InitProducerId    0-4     0-1      0-1
  * OffsetForLeaderEpoch 0-4  none     -
  * DescribeConfigs   0-4     0-2      0-2
+ * AlterConfigs      0-2     0-1      0-1
  * SaslAuthenticate  0-2     0-1      0-1
  * CreatePartitions  0-3     0-1      0-1
  * DeleteGroups      0-2     0-1      0-1
+ * IncrementalAlterConfigs, OffsetDelete, DescribeCluster: none in kafkajs
  *
  * kafkajs has no flexible version of any API, so everything here is the
  * classic encoding; flexible versions are checked against @platformatic/kafka.
@@ -1406,6 +1408,57 @@ const cases: Case[] = [
     }),
   },
   {
+    api: Apis.AlterConfigs,
+    dir: 'alterConfigs',
+    from: 0,
+    to: 1,
+    request: () => ({
+      args: {
+        resources: [
+          {
+            type: 2,
+            name: 'orders',
+            configEntries: [
+              { name: 'retention.ms', value: '86400000' },
+              { name: 'cleanup.policy', value: null },
+            ],
+          },
+          { type: 4, name: '1', configEntries: [] },
+        ],
+        validateOnly: true,
+      },
+      expected: {
+        resources: [
+          {
+            resourceType: 2,
+            resourceName: 'orders',
+            configs: [
+              { name: 'retention.ms', value: '86400000' },
+              { name: 'cleanup.policy', value: null },
+            ],
+          },
+          { resourceType: 4, resourceName: '1', configs: [] },
+        ],
+        validateOnly: true,
+      },
+    }),
+    response: (v) => {
+      const responses = [
+        { errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 'orders' },
+        {
+          errorCode: 40,
+          errorMessage: 'Unknown topic config name: colour',
+          resourceType: 2,
+          resourceName: 'x',
+        },
+      ]
+      return {
+        body: { throttleTimeMs: 16, responses },
+        expected: { ...throttle(16, v >= 1), resources: responses },
+      }
+    },
+  },
+  {
     api: Apis.SaslAuthenticate,
     dir: 'saslAuthenticate',
     from: 0,
@@ -1517,8 +1570,13 @@ describe('Sluice against kafkajs', () => {
     const missing = Object.values(Apis)
       .map((api) => api.name)
       .filter((name) => !checked.has(name))
-    // OffsetForLeaderEpoch is the one API kafkajs leaves unimplemented
-    expect(missing).toEqual(['OffsetForLeaderEpoch'])
+    // the APIs kafkajs leaves unimplemented
+    expect(missing).toEqual([
+      'OffsetForLeaderEpoch',
+      'IncrementalAlterConfigs',
+      'OffsetDelete',
+      'DescribeCluster',
+    ])
   })
 
   for (const c of cases) {

@@ -35,9 +35,13 @@
  * InitProducerId       0-4     3-5           3-4
  * OffsetForLeaderEpoch 0-4     4             4 request; response is platformatic's bug (see below)
  * DescribeConfigs      0-4     2-4           3-4; v2 is platformatic's bug (see below)
+ * AlterConfigs         0-2     2             2
  * SaslAuthenticate     0-2     2             2
  * CreatePartitions     0-3     1-3           1-3
  * DeleteGroups         0-2     2             2
+ * IncrementalAlterConfigs 0-1  1             1
+ * OffsetDelete         0       0             0
+ * DescribeCluster      0-2     0-1           0-1
  *
  * Where platformatic disagrees with Kafka's own message definitions the case
  * is marked `it.fails`, with the definition that settles it quoted beside it,
@@ -49,7 +53,8 @@
  * Versions in Sluice's ranges that neither library implements, so not
  * cross-checked anywhere: ListOffsets 4, Metadata 7-8, OffsetCommit 6-7,
  * OffsetFetch 0 and 5-7, FindCoordinator 3, DescribeGroups 3-4, ListGroups 3,
- * CreateTopics 4-6, DeleteTopics 2-5, InitProducerId 2, OffsetForLeaderEpoch 0-3.
+ * CreateTopics 4-6, DeleteTopics 2-5, InitProducerId 2, OffsetForLeaderEpoch 0-3,
+ * AlterConfigs 0-1 (kafkajs has them), IncrementalAlterConfigs 0, DescribeCluster 2.
  */
 import { describe, expect, it } from 'vitest'
 import { encodeMessage, messageCodec } from '../../../src/protocol/codec.js'
@@ -1539,6 +1544,126 @@ const cases: Case[] = [
           { groupId: 'billing', errorCode: 0 },
           { groupId: 'audit', errorCode: 68 },
         ],
+      }
+      return { body: value, expected: value }
+    },
+  },
+  {
+    api: Apis.AlterConfigs,
+    module: (v) => `admin/alter-configs-v${v}`,
+    from: 2,
+    to: 2,
+    request: () => {
+      const resources = [
+        {
+          resourceType: 2,
+          resourceName: 'orders',
+          configs: [
+            { name: 'retention.ms', value: '86400000' },
+            { name: 'cleanup.policy', value: null },
+          ],
+        },
+        { resourceType: 4, resourceName: '1', configs: [] },
+      ]
+      return { args: [resources, true], expected: { resources, validateOnly: true } }
+    },
+    response: () => {
+      const value = {
+        throttleTimeMs: 16,
+        responses: [
+          { errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 'orders' },
+          {
+            errorCode: 40,
+            errorMessage: 'Unknown topic config name: colour',
+            resourceType: 2,
+            resourceName: 'x',
+          },
+        ],
+      }
+      return { body: value, expected: value }
+    },
+  },
+  {
+    api: Apis.IncrementalAlterConfigs,
+    module: (v) => `admin/incremental-alter-configs-v${v}`,
+    from: 1,
+    to: 1,
+    request: () => {
+      const resources = [
+        {
+          resourceType: 2,
+          resourceName: 'orders',
+          configs: [
+            { name: 'retention.ms', configOperation: 0, value: '86400000' },
+            { name: 'segment.ms', configOperation: 1, value: null },
+            { name: 'cleanup.policy', configOperation: 2, value: 'compact' },
+          ],
+        },
+      ]
+      return { args: [resources, false], expected: { resources, validateOnly: false } }
+    },
+    response: () => {
+      const value = {
+        throttleTimeMs: 3,
+        responses: [
+          { errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 'orders' },
+          { errorCode: 3, errorMessage: 'Topic gone does not exist', resourceType: 2, resourceName: 'gone' },
+        ],
+      }
+      return { body: value, expected: value }
+    },
+  },
+  {
+    api: Apis.OffsetDelete,
+    module: (v) => `admin/offset-delete-v${v}`,
+    from: 0,
+    to: 0,
+    request: () => {
+      const topics = [
+        { name: 'orders', partitions: [{ partitionIndex: 0 }, { partitionIndex: 3 }] },
+        { name: 'payments', partitions: [{ partitionIndex: 1 }] },
+      ]
+      return { args: ['billing', topics], expected: { groupId: 'billing', topics } }
+    },
+    response: () => {
+      const value = {
+        errorCode: 0,
+        throttleTimeMs: 8,
+        topics: [
+          {
+            name: 'orders',
+            partitions: [
+              { partitionIndex: 0, errorCode: 0 },
+              { partitionIndex: 3, errorCode: 86 },
+            ],
+          },
+        ],
+      }
+      return { body: value, expected: value }
+    },
+  },
+  {
+    api: Apis.DescribeCluster,
+    module: (v) => `admin/describe-cluster-v${v}`,
+    from: 0,
+    to: 1,
+    request: (v) => ({
+      args: [true, 1],
+      expected: { includeClusterAuthorizedOperations: true, endpointType: on(v >= 1, 1) },
+    }),
+    response: (v) => {
+      const value = {
+        throttleTimeMs: 0,
+        errorCode: 0,
+        errorMessage: null,
+        endpointType: on(v >= 1, 1),
+        clusterId: 'Lz6e2n3cQ1yK0v9k8mJd4w',
+        controllerId: 2,
+        brokers: [
+          { brokerId: 1, host: '127.0.0.1', port: 41001, rack: null },
+          { brokerId: 2, host: '127.0.0.1', port: 41002, rack: 'eu-1b' },
+        ],
+        clusterAuthorizedOperations: -2147483648,
       }
       return { body: value, expected: value }
     },

@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // tests against a real Apache Kafka start JVMs: `npm run test:kafka` (vitest.kafka.config.ts) runs them
+    exclude: [...configDefaults.exclude, 'test/**/*.kafka.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

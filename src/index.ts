@@ -1,7 +1,7 @@
-// `sluice`: the Kafka client and the flow primitives. The client (producer,
-// consumer, admin) arrives with its issues; until then this entry point
-// exports the flow primitives, the typed Kafka errors every part shares, and
-// the package version.
+// `sluice`: the Kafka client (admin today; producer and consumer arrive with
+// their issues), the flow primitives, the typed Kafka errors every part
+// shares, and the package version.
+export * from './client/index.js'
 export * from './flow/index.js'
 export { ErrorCode, errorForCode, isRetriable, KafkaError } from './protocol/error-codes.js'
 export { CorruptRecordError, ProtocolError } from './protocol/protocol-error.js'

@@ -45,7 +45,8 @@ export interface MessageSpec {
   readonly apiKey: number
   /** Kafka's message name, e.g. `ProduceRequest`. */
   readonly name: string
-  readonly type: 'request' | 'response' | 'header'
+  /** 'data' for payloads carried inside other messages (the consumer protocol's subscription and assignment). */
+  readonly type: 'request' | 'response' | 'header' | 'data'
   /** The versions Sluice encodes and decodes. */
   readonly validVersions: VersionRange
   readonly flexibleVersions: VersionRange

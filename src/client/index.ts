@@ -1,0 +1,54 @@
+// The Sluice client, exported from `sluice`.
+
+export { Admin } from './admin/admin.js'
+export { AdminError } from './admin/admin-error.js'
+export type {
+  AdminCallOptions,
+  AlterConfigOperation,
+  BrokerDescription,
+  ClusterDescription,
+  CommittedOffset,
+  ConfigAlteration,
+  ConfigEntry,
+  ConfigResource,
+  ConfigResourceType,
+  ConfigSource,
+  CreatedTopic,
+  CreateTopicsOptions,
+  DeletedRecords,
+  GroupDescription,
+  GroupLag,
+  GroupListing,
+  GroupMember,
+  ListedOffset,
+  ListOffsetsOptions,
+  NewPartitions,
+  NewTopic,
+  OffsetQuery,
+  OffsetSpec,
+  OffsetToCommit,
+  PartitionInfo,
+  PartitionLag,
+  RecordsToDelete,
+  ResetTarget,
+  ResourceConfigs,
+  TopicDescription,
+  TopicPartition,
+} from './admin/admin-types.js'
+export type { KafkaOptions, RetryPolicyOptions } from './client-options.js'
+export {
+  AuthenticationError,
+  BootstrapError,
+  ClientClosedError,
+  ClientConfigError,
+  ConnectionError,
+  InvalidArgumentError,
+  OperationTimeoutError,
+  RequestTimeoutError,
+  UnsupportedVersionError,
+} from './errors.js'
+export { Kafka } from './kafka.js'
+export type { Logger, LogLevel } from './logger.js'
+export type { BrokerAddress } from './network/broker-address.js'
+export type { SocketFactory, SslOptions } from './network/dial.js'
+export type { SaslMechanismName, SaslOptions } from './network/sasl/sasl-options.js'

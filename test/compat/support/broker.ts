@@ -7,14 +7,20 @@ import {
   type RunningBroker,
   startBroker,
 } from '../../../src/broker/index.js'
+import { KafkaCompatBroker } from './kafka-broker.js'
 
 /**
  * Brokers for the compatibility suite: in-process, on 127.0.0.1, on a port the
  * OS picks, silent, and (for the disk engine) in a fresh directory under the
- * OS temp dir that is removed at cleanup.
+ * OS temp dir that is removed at cleanup. With the `kafka` target the same
+ * calls start Apache Kafka instead (support/kafka-broker.ts), so a scenario
+ * runs unchanged against the reference.
  */
 
 export type CompatStorage = 'memory' | 'disk'
+
+/** `embedded`: Sluice's broker (npm test). `kafka`: Apache Kafka from test/kafka/ (npm run test:kafka). */
+export type CompatTarget = 'embedded' | 'kafka'
 
 export interface CompatBrokerOptions {
   /** `disk` keeps the data in a temp directory so the broker can be restarted on it. Default `memory`. */
@@ -24,6 +30,7 @@ export interface CompatBrokerOptions {
 }
 
 export interface CompatBroker {
+  readonly target: CompatTarget
   /** `127.0.0.1:<port>` of the broker running now; it changes on every restart. */
   readonly bootstrap: string
   readonly host: string
@@ -34,7 +41,8 @@ export interface CompatBroker {
    * Closes the broker (which flushes its logs) and starts a new one on the same
    * data directory. The new one listens on a new OS-chosen port, so clients must
    * be created again with the new `bootstrap`: reusing the old port could race
-   * with any other process on the machine.
+   * with any other process on the machine. (Kafka comes back on its old port:
+   * its config names the port, and the JVM is the only one using it.)
    */
   restart(): Promise<void>
   close(): Promise<void>
@@ -46,6 +54,7 @@ export interface CompatBroker {
 const KEEP_FOREVER = -1
 
 class HarnessBroker implements CompatBroker {
+  readonly target = 'embedded'
   private closed = false
 
   constructor(
@@ -95,10 +104,17 @@ class HarnessBroker implements CompatBroker {
  * whether or not the test got to its own close.
  */
 export class BrokerHarness {
-  private readonly brokers: HarnessBroker[] = []
+  private readonly brokers: CompatBroker[] = []
   private readonly dirs: string[] = []
 
+  constructor(readonly target: CompatTarget = 'embedded') {}
+
   async start(options: CompatBrokerOptions = {}): Promise<CompatBroker> {
+    if (this.target === 'kafka') {
+      const kafka = await KafkaCompatBroker.start({ retentionMs: KEEP_FOREVER, ...options.broker })
+      this.brokers.push(kafka)
+      return kafka
+    }
     const dataDir = options.storage === 'disk' ? await this.tempDir('sluice-compat-') : undefined
     const brokerOptions: BrokerOptions = {
       retentionMs: KEEP_FOREVER,

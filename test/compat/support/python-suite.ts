@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { BrokerHarness, type CompatBroker } from './broker.js'
+import { BrokerHarness, type CompatBroker, type CompatTarget } from './broker.js'
 import { type Availability, describeWithClient, itWithPart } from './external-client.js'
 import { javaKeyPartition } from './murmur2.js'
 import { CODEC_NAMES, type CodecName, type PythonClient } from './python-client.js'
@@ -38,6 +38,11 @@ export interface PythonSuiteOptions {
   createTimeType: number
 }
 
+/** Reads the broker under test from the options: Sluice's (npm test) or Apache Kafka (npm run test:kafka). */
+export interface PythonSuiteTarget {
+  target: CompatTarget
+}
+
 const TEST_MS = 60_000
 
 interface ProducedTopic {
@@ -45,13 +50,14 @@ interface ProducedTopic {
   records: WorkloadRecord[]
 }
 
-export function pythonClientSuite(options: PythonSuiteOptions): void {
-  const { client } = options
+export function pythonClientSuite(options: PythonSuiteOptions & PythonSuiteTarget): void {
+  const { client, target } = options
   // asked only when the library is there: without it the script cannot even start
   const codecs = options.availability.available ? client.codecs() : new Map<CodecName, Availability>()
 
-  describeWithClient(options.name, options.availability, () => {
-    const harness = new BrokerHarness()
+  const name = target === 'kafka' ? `${options.name} [kafka]` : options.name
+  describeWithClient(name, options.availability, () => {
+    const harness = new BrokerHarness(target)
     let broker: CompatBroker
     const produced = new Map<CodecName, ProducedTopic>()
     // whole seconds an hour ago: explicit create times well clear of the clock

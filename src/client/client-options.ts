@@ -222,12 +222,11 @@ function resolveSasl(sasl: unknown): ResolvedSasl | undefined {
     )
   }
   for (const key of ['username', 'password'] as const) {
-    if (typeof sasl[key] !== 'string' || sasl[key] === '') {
-      throw new ClientConfigError(
-        `sasl.${key}`,
-        `must be a non-empty string, got ${describe(key === 'password' ? typeof sasl[key] : sasl[key])}`,
-      )
-    }
+    const value = sasl[key]
+    if (typeof value === 'string' && value !== '') continue
+    // a password's value, even a wrong one, never goes into an error message
+    const got = key === 'password' ? (value === '' ? 'an empty string' : typeof value) : describe(value)
+    throw new ClientConfigError(`sasl.${key}`, `must be a non-empty string, got ${got}`)
   }
   return {
     mechanism: mechanism as SaslMechanismName,

@@ -171,6 +171,32 @@ export async function deleteTopics(
     },
   )
   for (const name of topics) cluster.metadata.markStale(name)
+  await waitUntilGone(cluster, topics, deadline)
+}
+
+/**
+ * Kafka answers DeleteTopics once its controller has decided; brokers drop
+ * the topics from their metadata a moment later. Waiting for that lets the
+ * next listTopics, or a createTopics of the same name, see the deletion.
+ */
+async function waitUntilGone(
+  cluster: Cluster,
+  topics: readonly string[],
+  deadline: CallDeadline,
+): Promise<void> {
+  await cluster.retry.run(
+    'deleteTopics (waiting for metadata)',
+    async () => {
+      const errors = await cluster.refreshMetadata(topics)
+      const still = topics.find(
+        (t) => (errors.get(t) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) === ErrorCode.NONE,
+      )
+      // retriable, so the policy asks again after its backoff
+      if (still !== undefined)
+        throw itemError(ErrorCode.REQUEST_TIMED_OUT, { topic: still, reason: 'still listed' })
+    },
+    { timeoutMs: deadline.remainingMs, signal: cluster.closeSignal },
+  )
 }
 
 /** Every topic's name, sorted; internal topics (`__consumer_offsets`) only when asked for. */

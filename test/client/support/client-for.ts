@@ -1,0 +1,38 @@
+import type { KafkaOptions } from '../../../src/client/client-options.js'
+import { Kafka } from '../../../src/client/kafka.js'
+import type { Clock } from '../../../src/flow/clock.js'
+
+/**
+ * Clients for tests: silent, quick to give up and to reconnect, so a test
+ * of a failure takes milliseconds rather than the Java defaults' minutes.
+ * Every admin made here is closed by `closeAll()` (afterEach).
+ */
+export class ClientHarness {
+  private readonly closers: (() => Promise<void>)[] = []
+
+  kafka(options: Partial<KafkaOptions> & { brokers: KafkaOptions['brokers'] }, clock?: Clock): Kafka {
+    return new Kafka(
+      {
+        logger: 'silent',
+        connectionTimeoutMs: 5_000,
+        requestTimeoutMs: 5_000,
+        defaultApiTimeoutMs: 15_000,
+        reconnectBackoffMs: 10,
+        reconnectBackoffMaxMs: 100,
+        retry: { initialBackoffMs: 20, maxBackoffMs: 200 },
+        ...options,
+      },
+      clock,
+    )
+  }
+
+  admin(options: Partial<KafkaOptions> & { brokers: KafkaOptions['brokers'] }) {
+    const admin = this.kafka(options).admin()
+    this.closers.push(() => admin.close())
+    return admin
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.allSettled(this.closers.splice(0).map((close) => close()))
+  }
+}

@@ -1,45 +1,4 @@
-import { fileURLToPath } from 'node:url'
-import { expect } from 'vitest'
-import { probePythonModule } from '../support/external-client.js'
-import { runSaslScript, scriptRoundTrip } from './python-sasl.js'
-import { describeSaslClient, type Security } from './sasl-suite.js'
+import { confluentSaslSuite } from './confluent-kafka-sasl.js'
 
-/**
- * confluent-kafka for Python (librdkafka) logs in with PLAIN, SCRAM-SHA-256
- * and SCRAM-SHA-512 over SASL_PLAINTEXT and SASL_SSL, and with a client
- * certificate over mutual TLS; it produces three records and reads them back.
- * A wrong password is reported as an authentication error and no login at all
- * as a refused connection, and neither writes anything.
- */
-
-const SCRIPT = fileURLToPath(new URL('./confluent_sasl.py', import.meta.url))
-
-/** The errors librdkafka reported through error_cb while it tried to write. */
-async function reportedErrors(bootstrap: string, security: Security, topic: string) {
-  const lines = await runSaslScript(SCRIPT, 'denied', bootstrap, security, topic)
-  return lines.filter((l) => l.type === 'error')
-}
-
-describeSaslClient('confluent-kafka with SASL and TLS', probePythonModule('confluent_kafka'), {
-  topicPrefix: 'py',
-  roundTrip: (bootstrap, security, topic) => scriptRoundTrip(SCRIPT, bootstrap, security, topic),
-  mutualTls: true,
-  wrongPassword: {
-    outcome: 'reports an authentication error',
-    protocol: 'SASL_SSL',
-    mechanisms: ['SCRAM-SHA-512'],
-    async expectRefused(bootstrap, security, topic) {
-      const errors = await reportedErrors(bootstrap, security, topic)
-      expect(
-        errors.some((e) => e.name === '_AUTHENTICATION' && /Authentication failed/.test(e.str ?? '')),
-      ).toBe(true)
-    },
-  },
-  anonymous: {
-    outcome: 'is refused',
-    async expectRefused(bootstrap, security, topic) {
-      const errors = await reportedErrors(bootstrap, security, topic)
-      expect(errors.some((e) => /broker might require SASL authentication/.test(e.str ?? ''))).toBe(true)
-    },
-  },
-})
+/** confluent-kafka with SASL and TLS against the embedded broker; the scenario is in confluent-kafka-sasl.ts. */
+confluentSaslSuite('embedded')

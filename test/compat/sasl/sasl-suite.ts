@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { BrokerHarness } from '../support/broker.js'
+import { BrokerHarness, type CompatTarget } from '../support/broker.js'
 import { type Availability, describeWithClient } from '../support/external-client.js'
 import {
   MECHANISMS,
@@ -67,14 +67,37 @@ export interface SaslClient {
   anonymous?: Refusal
   /** Cases of this client alone, declared inside the suite with the same brokers. */
   more?: (brokers: () => SecureBrokers) => void
+  /**
+   * The librdkafka version under the client, for clients built on it.
+   * librdkafka before 2.6.1 writes its own nonce again in the SCRAM final
+   * message; the embedded broker accepts that, Apache Kafka 4 refuses it
+   * (README, known differences), so against Kafka its SCRAM cases check the
+   * refusal instead of a round trip.
+   */
+  librdkafkaVersion?: string
+}
+
+/** Whether a librdkafka version has the repeated-nonce SCRAM bug fixed in 2.6.1. */
+export function repeatsScramNonce(version: string | undefined): boolean {
+  if (version === undefined) return false
+  const [major, minor, patch] = version.split('.').map((n) => Number.parseInt(n, 10) || 0)
+  return major * 1_000_000 + minor * 1_000 + patch < 2_006_001
 }
 
 const TEST_MS = 40_000
 
-/** Declares `name`'s suite: the shared scenario for `client`, against one broker per security mode. */
-export function describeSaslClient(name: string, availability: Availability, client: SaslClient): void {
-  describeWithClient(name, availability, () => {
-    const harness = new BrokerHarness()
+/**
+ * Declares `name`'s suite: the shared scenario for `client`, against one
+ * broker per security mode, of the embedded broker or of Apache Kafka.
+ */
+export function describeSaslClient(
+  name: string,
+  availability: Availability,
+  client: SaslClient,
+  target: CompatTarget,
+): void {
+  describeWithClient(target === 'kafka' ? `${name} [kafka]` : name, availability, () => {
+    const harness = new BrokerHarness(target)
     let brokers: SecureBrokers
 
     beforeAll(async () => {
@@ -103,8 +126,22 @@ export function describeSaslClient(name: string, availability: Availability, cli
       expect(await topicExists(broker, topic, security.protocol === 'SASL_SSL')).toBe(false)
     }
 
+    const scramRefused = target === 'kafka' && repeatsScramNonce(client.librdkafkaVersion)
     for (const protocol of SASL_PROTOCOLS) {
       for (const mechanism of MECHANISMS) {
+        if (scramRefused && mechanism !== 'PLAIN') {
+          it.concurrent(
+            `${client.wrongPassword.outcome} with ${mechanism} over ${protocol}: Kafka 4 refuses librdkafka ${client.librdkafkaVersion}'s SCRAM final message`,
+            () =>
+              expectNothingWritten(
+                client.wrongPassword,
+                saslSecurity(protocol, mechanism),
+                `${client.topicPrefix}-${protocol}-${mechanism}`,
+              ),
+            TEST_MS,
+          )
+          continue
+        }
         it.concurrent(
           `produces and consumes with ${mechanism} over ${protocol}`,
           () =>

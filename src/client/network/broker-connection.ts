@@ -7,6 +7,7 @@ import { ProtocolError } from '../../protocol/protocol-error.js'
 import type { MessageInput, MessageOf } from '../../protocol/schema.js'
 import { ClientClosedError, ConnectionError, RequestTimeoutError } from '../errors.js'
 import type { ApiVersionTable } from './api-version-table.js'
+import { tlsFailure } from './dial.js'
 
 /** Settings of one connection, resolved from the client options. */
 export interface ConnectionSettings {
@@ -96,8 +97,10 @@ export class BrokerConnection {
       this.pump()
     })
     socket.on('error', (error) =>
+      // a TLS alert after the handshake (a client certificate refused, with TLS 1.3) is not worth retrying
       this.destroy(
-        new ConnectionError(`connection failed: ${error.message}`, this.address, { cause: error }),
+        tlsFailure(error, this.address) ??
+          new ConnectionError(`connection failed: ${error.message}`, this.address, { cause: error }),
       ),
     )
     socket.on('end', () => this.destroy(new ConnectionError('connection closed by the broker', this.address)))

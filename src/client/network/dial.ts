@@ -1,6 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net'
 import { type TLSSocket, connect as tlsConnect } from 'node:tls'
-import { ConnectionError } from '../errors.js'
+import { AuthenticationError, ConnectionError } from '../errors.js'
 import { type BrokerAddress, formatAddress } from './broker-address.js'
 
 /** TLS settings for connections: Node's own names (`ca`, `cert`, `key`, `servername`, ...). */
@@ -31,6 +31,20 @@ export type SocketFactory = (
 
 const isIp = (host: string) => /^[\d.]+$/.test(host) || host.includes(':')
 
+/**
+ * OpenSSL's verdicts on a certificate (and Node's own for a host name that
+ * does not match). The same certificate fails the same way every time, so
+ * these end the attempt like a wrong password rather than being retried.
+ */
+const CERTIFICATE_FAILURE =
+  /CERT|SELF_SIGNED|UNABLE_TO_(GET_ISSUER|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID|ERR_SSL_/
+
+export function tlsFailure(error: unknown, label: string): AuthenticationError | undefined {
+  const code = (error as { code?: unknown }).code
+  if (typeof code !== 'string' || !CERTIFICATE_FAILURE.test(code)) return undefined
+  return new AuthenticationError(`TLS handshake failed: ${(error as Error).message.trim()} (${code})`, label)
+}
+
 /** Dials TCP, or TLS when `ssl` is set; resolves when the socket (and the TLS handshake) is ready. */
 export const defaultSocketFactory: SocketFactory = (address, { ssl, signal }) =>
   new Promise((resolve, reject) => {
@@ -47,10 +61,10 @@ export const defaultSocketFactory: SocketFactory = (address, { ssl, signal }) =>
     const fail = (error: unknown) => {
       cleanup()
       socket.destroy()
+      if (error instanceof ConnectionError) return reject(error)
       reject(
-        error instanceof ConnectionError
-          ? error
-          : new ConnectionError(`cannot connect: ${(error as Error).message}`, label, { cause: error }),
+        (ssl && tlsFailure(error, label)) ??
+          new ConnectionError(`cannot connect: ${(error as Error).message}`, label, { cause: error }),
       )
     }
     const onAbort = () => fail(signal.reason ?? new Error('aborted'))

@@ -1,45 +1,4 @@
-import { afterEach, it } from 'vitest'
-import { describeWithClient, probePythonModule } from '../support/external-client.js'
-import { kafkaPythonMember } from './support/group-member.js'
-import {
-  GroupScenario,
-  killedMember,
-  resumeAfterRestart,
-  splitThenLeave,
-  threeMembers,
-} from './support/group-scenarios.js'
+import { kafkaPythonGroupSuite } from './kafka-python-groups.js'
 
-/**
- * kafka-python consumer groups against the embedded broker's group coordinator: members
- * in separate processes split a six-partition topic, hand partitions over
- * when one leaves or is killed, and resume from committed offsets after a
- * broker restart (see support/group-scenarios.ts).
- */
-const member = kafkaPythonMember()
-
-describeWithClient('kafka-python consumer groups', probePythonModule('kafka'), () => {
-  let scenario: GroupScenario
-  afterEach(async () => {
-    await scenario.cleanup()
-  })
-
-  it('splits six partitions between two members, reads each record once, and hands over on leave', async () => {
-    scenario = new GroupScenario()
-    await splitThenLeave(scenario, member, member)
-  }, 180_000)
-
-  it('splits six partitions two each between three members', async () => {
-    scenario = new GroupScenario()
-    await threeMembers(scenario, [member, member, member])
-  }, 180_000)
-
-  it("moves a killed member's partitions to the survivor after its session times out", async () => {
-    scenario = new GroupScenario()
-    await killedMember(scenario, member)
-  }, 180_000)
-
-  it('resumes from committed offsets after a broker restart', async () => {
-    scenario = new GroupScenario()
-    await resumeAfterRestart(scenario, member)
-  }, 180_000)
-})
+/** Against the embedded broker's group coordinator; the scenarios are in support/group-scenarios.ts. */
+kafkaPythonGroupSuite('embedded')

@@ -18,6 +18,9 @@ import { type ConsumedRecord, GroupMember, type MemberFactory, waitFor } from '.
 export const PARTITIONS = 6
 const SETTLE_PAUSE_MS = 1000
 
+/** A short initial delay still lets members started together share the first rebalance. */
+export const GROUP_BROKER_OPTIONS = { groupInitialRebalanceDelayMs: 1000 }
+
 export class GroupScenario {
   readonly harness = new BrokerHarness()
   readonly members: GroupMember[] = []
@@ -26,9 +29,16 @@ export class GroupScenario {
   broker!: CompatBroker
   private admin: WireClient | undefined
 
+  /**
+   * Without `shared`, each scenario starts its own embedded broker. With it,
+   * the scenario runs on that broker (Apache Kafka, one per test file: a JVM
+   * takes seconds to start) and leaves it running at cleanup; its group and
+   * topic names are its own, so scenarios never meet.
+   */
+  constructor(private readonly shared?: CompatBroker) {}
+
   async start(storage: 'memory' | 'disk' = 'memory'): Promise<void> {
-    // a short initial delay still lets members started together share the first rebalance
-    this.broker = await this.harness.start({ storage, broker: { groupInitialRebalanceDelayMs: 1000 } })
+    this.broker = this.shared ?? (await this.harness.start({ storage, broker: GROUP_BROKER_OPTIONS }))
     const client = await this.client()
     const created = await client.send(Apis.CreateTopics, 7, {
       topics: [{ name: this.topic, numPartitions: PARTITIONS, replicationFactor: 1 }],

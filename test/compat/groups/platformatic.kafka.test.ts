@@ -1,0 +1,4 @@
+import { platformaticGroupSuite } from './platformatic-groups.js'
+
+/** Against Apache Kafka's group coordinator (test/kafka/), for reference; the scenarios are in support/group-scenarios.ts. */
+platformaticGroupSuite('kafka')

@@ -20,8 +20,19 @@ export function clusterNodeView(
     }
     return out
   }
+  const fencedNodes = (): NodeAddress[] => {
+    const live = new Set(liveNodes().map((n) => n.nodeId))
+    const out: NodeAddress[] = []
+    for (const id of leadership.nodeIds) {
+      const node = nodes.get(id)
+      if (node && !live.has(id))
+        out.push({ nodeId: id, host: node.advertised.host, port: node.advertised.port })
+    }
+    return out
+  }
   return {
     liveNodes,
+    fencedNodes,
     // KRaft brokers report a live broker as controller, since clients cannot reach the real one
     controllerId: () => liveNodes()[0]?.nodeId ?? -1,
     allNodeIds: () => leadership.nodeIds,

@@ -22,6 +22,12 @@ export interface PartitionLeadership {
 export interface ClusterView {
   /** Nodes that are up, in node id order: what Metadata lists. */
   liveNodes(): NodeAddress[]
+  /**
+   * Nodes that are down (stopped in a test cluster), with the address they
+   * listen on when up: a KRaft broker that shut down stays registered but
+   * fenced, which DescribeCluster v2 shows when asked. Empty for a lone broker.
+   */
+  fencedNodes(): NodeAddress[]
   /** Node reported as controller, or -1 while none is up. */
   controllerId(): number
   /** Every node id, up or not, in id order. */
@@ -52,6 +58,7 @@ export function singleNodeView(nodeId: number, advertised: { host: string; port:
   const only = [nodeId]
   return {
     liveNodes: () => [{ nodeId, host: advertised.host, port: advertised.port }],
+    fencedNodes: () => [],
     controllerId: () => nodeId,
     allNodeIds: () => only,
     replicasOf: () => only,

@@ -17,6 +17,7 @@
  */
 import type { AnyApi, ApiName, Apis } from '../../protocol/messages/index.js'
 import type { MessageInput, MessageOf } from '../../protocol/schema.js'
+import { OPERATIONS_NOT_REQUESTED } from '../handlers/authorized-operations.js'
 
 export interface InjectedFailure {
   readonly errorCode: number
@@ -35,8 +36,6 @@ export type ErrorResponseBuilder<N extends ApiName> = (
 ) => ResponseOf<N> | null
 
 const NO_BYTES = Buffer.alloc(0)
-/** Kafka's "no authorized operations requested" marker. */
-const AUTHORIZED_OPERATIONS_OMITTED = -2147483648
 
 /** AlterConfigs and IncrementalAlterConfigs answer alike: the code on every resource named. */
 function alterConfigsFailure(
@@ -207,7 +206,7 @@ export const errorResponses: { readonly [N in ApiName]: ErrorResponseBuilder<N> 
       protocolType: '',
       protocolData: '',
       members: [],
-      authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+      authorizedOperations: OPERATIONS_NOT_REQUESTED,
     })),
   }),
 
@@ -318,7 +317,7 @@ export const errorResponses: { readonly [N in ApiName]: ErrorResponseBuilder<N> 
     clusterId: '',
     controllerId: -1,
     brokers: [],
-    clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+    clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
   }),
 }
 

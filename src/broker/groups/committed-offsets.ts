@@ -51,6 +51,16 @@ export class CommittedOffsets {
     return (this.byGroup.get(groupId)?.size ?? 0) > 0
   }
 
+  /** Removes one partition's offset; the group's entry goes with its last one. */
+  delete(groupId: string, topic: string, partition: number): void {
+    const topics = this.byGroup.get(groupId)
+    const partitions = topics?.get(topic)
+    if (!topics || !partitions) return
+    partitions.delete(partition)
+    if (partitions.size === 0) topics.delete(topic)
+    if (topics.size === 0) this.byGroup.delete(groupId)
+  }
+
   /** Removes the group's offsets; returns how many there were. */
   deleteGroup(groupId: string): number {
     const topics = this.byGroup.get(groupId)

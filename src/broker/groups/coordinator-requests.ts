@@ -82,6 +82,12 @@ export interface FetchedOffsets {
   topics: { topic: string; partitions: FetchedPartition[] }[]
 }
 
+export interface DeletedOffsets {
+  /** A group-level error (unknown group, members of a non-consumer group, coordinator state); the topics are then empty. */
+  errorCode: number
+  topics: { name: string; partitions: { partition: number; errorCode: number }[] }[]
+}
+
 export interface DescribedMember {
   memberId: string
   groupInstanceId: string | null

@@ -5,6 +5,7 @@ import type { ClassicGroup } from './classic-group.js'
 import type { CommittedOffset } from './committed-offsets.js'
 import type {
   CommitRequest,
+  DeletedOffsets,
   DescribedGroup,
   FetchedOffsets,
   HeartbeatRequest,
@@ -18,6 +19,7 @@ import { GroupMember, newMemberId } from './group-member.js'
 import { type JoinOutcome, joinError, type SyncOutcome, syncError, syncSuccess } from './group-outcomes.js'
 import { canStartRebalance } from './group-state.js'
 import { GroupStore, type GroupStoreOptions } from './group-store.js'
+import { subscribedTopics } from './group-subscriptions.js'
 import { committedOffsetsView, describeGroupView, listGroupsView } from './group-views.js'
 
 export interface GroupCoordinatorOptions extends GroupStoreOptions {
@@ -698,24 +700,76 @@ export class GroupCoordinator {
         commitTimestamp: now,
       } satisfies CommittedOffset,
     }))
-    const failed = () => results.map((code) => (code === ErrorCode.NONE ? ErrorCode.NOT_COORDINATOR : code))
+    // in memory as soon as it is written, so that a compaction while this waits for its fsync keeps it
+    const stored = await this.writeDurably(`offsets of group ${req.groupId}`, () =>
+      this.store.saveOffsets(req.groupId, values),
+    )
+    return stored
+      ? results
+      : results.map((code) => (code === ErrorCode.NONE ? ErrorCode.NOT_COORDINATOR : code))
+  }
+
+  /**
+   * Runs a write to the group store and, when each commit must be synced,
+   * waits for the fsync. False (logged) when either fails: the log then
+   * refuses every later write, so the coordinator is out of service.
+   */
+  private async writeDurably(what: string, write: () => void): Promise<boolean> {
     try {
-      // in memory as soon as it is written, so that a compaction while this waits for its fsync keeps it
-      this.store.saveOffsets(req.groupId, values)
+      write()
     } catch (err) {
-      this.logger.error(`cannot store offsets of group ${req.groupId}: ${(err as Error).message}`)
-      return failed()
+      this.logger.error(`cannot store ${what}: ${(err as Error).message}`)
+      return false
     }
-    if (this.store.syncsEachCommit) {
-      try {
-        await this.store.flush()
-      } catch (err) {
-        // the log refuses every later write from now on: the coordinator is out of service
-        this.logger.error(`cannot sync offsets of group ${req.groupId}: ${(err as Error).message}`)
-        return failed()
+    if (!this.store.syncsEachCommit) return true
+    try {
+      await this.store.flush()
+      return true
+    } catch (err) {
+      this.logger.error(`cannot sync ${what}: ${(err as Error).message}`)
+      return false
+    }
+  }
+
+  /**
+   * Deletes committed offsets (OffsetDelete, KIP-496) by Kafka's rules for
+   * classic groups: an unknown group is GROUP_ID_NOT_FOUND; a group with
+   * members is NON_EMPTY_GROUP unless it is a consumer group, whose
+   * partitions of topics a member subscribes to are each
+   * GROUP_SUBSCRIBED_TO_TOPIC while the others are deleted. A partition with
+   * nothing committed is answered NONE too. The caller has answered
+   * partitions of unknown topics.
+   */
+  async deleteOffsets(
+    groupId: string,
+    topics: readonly { name: string; partitions: readonly number[] }[],
+  ): Promise<DeletedOffsets> {
+    const failed = (errorCode: number): DeletedOffsets => ({ errorCode, topics: [] })
+    const statusError = this.checkStatus(groupId, true)
+    if (statusError !== null) return failed(statusError)
+    const group = this.groups.get(groupId)
+    if (!group || group.is('Dead')) return failed(ErrorCode.GROUP_ID_NOT_FOUND)
+    const active = !group.is('Empty')
+    if (active && group.protocolType !== 'consumer') return failed(ErrorCode.NON_EMPTY_GROUP)
+    const subscribed = active ? subscribedTopics(group) : new Set<string>()
+    const deleting: { topic: string; partition: number }[] = []
+    const answered = topics.map((t) => {
+      const inUse = subscribed === null || subscribed.has(t.name)
+      for (const partition of t.partitions) {
+        if (!inUse && this.store.offsets.get(groupId, t.name, partition))
+          deleting.push({ topic: t.name, partition })
       }
+      const errorCode = inUse ? ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC : ErrorCode.NONE
+      return { name: t.name, partitions: t.partitions.map((partition) => ({ partition, errorCode })) }
+    })
+    if (deleting.length > 0) {
+      const stored = await this.writeDurably(`offset deletion of group ${groupId}`, () =>
+        this.store.deleteOffsets(groupId, deleting),
+      )
+      if (!stored) return failed(ErrorCode.NOT_COORDINATOR)
+      this.logger.info(`deleted ${deleting.length} committed offsets of group ${groupId}`)
     }
-    return results
+    return { errorCode: ErrorCode.NONE, topics: answered }
   }
 
   private commitError(group: ClassicGroup, req: CommitRequest): number | null {

@@ -5,7 +5,8 @@ import { GroupMember } from './group-member.js'
 /**
  * The shapes the group coordinator persists, as JSON: a group as of its last
  * completed generation (what Kafka writes to __consumer_offsets as group
- * metadata), a batch of committed offsets, and a group's deletion. Binary
+ * metadata), a batch of committed offsets, offsets deleted (OffsetDelete)
+ * and a group's deletion. Binary
  * fields are base64 and offsets are decimal strings so that int64 values
  * survive JSON exactly.
  */
@@ -44,6 +45,12 @@ export type GroupLogRecord =
   | { type: 'group'; group: StoredGroup }
   | { type: 'offsets'; groupId: string; offsets: StoredOffset[] }
   | { type: 'delete'; groupId: string }
+  | { type: 'delete-offsets'; groupId: string; partitions: StoredPartition[] }
+
+export interface StoredPartition {
+  topic: string
+  partition: number
+}
 
 /** Everything the coordinator holds, written whole when the log is compacted. */
 export interface GroupSnapshot {
@@ -139,6 +146,14 @@ export function parseGroupLogRecord(value: unknown): GroupLogRecord {
       return r as GroupLogRecord
     case 'delete':
       checkString(r.groupId, 'groupId')
+      return r as GroupLogRecord
+    case 'delete-offsets':
+      checkString(r.groupId, 'groupId')
+      if (!Array.isArray(r.partitions)) throw new Error('delete-offsets record without partitions')
+      for (const p of r.partitions) {
+        checkString(p?.topic, 'topic')
+        checkInteger(p?.partition, 'partition')
+      }
       return r as GroupLogRecord
     default:
       throw new Error(`unknown group log record type ${String(r.type)}`)

@@ -11,6 +11,7 @@ import {
   restoreGroup,
   restoreOffset,
   type StoredGroup,
+  type StoredPartition,
   storeGroup,
   storeOffset,
 } from './group-records.js'
@@ -101,6 +102,13 @@ export class GroupStore {
     this.compactIfDue()
   }
 
+  /** Forgets some committed offsets of a group (OffsetDelete); throws when that cannot be recorded, and then nothing changed. */
+  deleteOffsets(groupId: string, partitions: readonly StoredPartition[]): void {
+    this.append({ type: 'delete-offsets', groupId, partitions: [...partitions] })
+    for (const p of partitions) this.offsets.delete(groupId, p.topic, p.partition)
+    this.compactIfDue()
+  }
+
   /** Forgets the group and its offsets; throws when that cannot be recorded, and then nothing changed. */
   deleteGroup(groupId: string): void {
     if (this.persisted.has(groupId) || this.offsets.hasAny(groupId)) this.append({ type: 'delete', groupId })
@@ -160,6 +168,9 @@ export class GroupStore {
         break
       case 'delete':
         this.forget(record.groupId)
+        break
+      case 'delete-offsets':
+        for (const p of record.partitions) this.offsets.delete(record.groupId, p.topic, p.partition)
         break
     }
   }

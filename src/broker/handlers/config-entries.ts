@@ -26,7 +26,7 @@ export function topicConfigEntries(
 ): ConfigEntry[] {
   return defs.map((def) => {
     const value = config.get(def.name)
-    const type = def.name === 'cleanup.policy' ? ConfigType.LIST : typeOf(value)
+    const type = def.list ? ConfigType.LIST : typeOf(value)
     return { name: def.name, value, source: configSourceCode(config.source(def.name)), readOnly: false, type }
   })
 }

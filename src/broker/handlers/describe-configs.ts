@@ -12,10 +12,8 @@ import { Apis } from '../../protocol/messages/index.js'
 import type { BrokerContext } from '../broker-context.js'
 import { TOPIC_CONFIGS } from '../topics/topic-config.js'
 import { brokerConfigEntries, type ConfigEntry, topicConfigEntries } from './config-entries.js'
+import { ResourceType } from './config-resources.js'
 import { defineHandler } from './handler.js'
-
-const RESOURCE_TOPIC = 2
-const RESOURCE_BROKER = 4
 
 export const describeConfigsHandler = defineHandler({
   api: Apis.DescribeConfigs,
@@ -27,7 +25,7 @@ export const describeConfigsHandler = defineHandler({
       const entries = entriesFor(broker, resource.resourceType, resource.resourceName)
       if (typeof entries === 'string') {
         const errorCode =
-          resource.resourceType === RESOURCE_TOPIC
+          resource.resourceType === ResourceType.TOPIC
             ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
             : ErrorCode.INVALID_REQUEST
         return { ...base, errorCode, errorMessage: entries, configs: [] }
@@ -58,12 +56,12 @@ export const describeConfigsHandler = defineHandler({
 
 /** The entries of one resource, or a message saying why there are none. */
 function entriesFor(broker: BrokerContext, type: number, name: string): ConfigEntry[] | string {
-  if (type === RESOURCE_TOPIC) {
+  if (type === ResourceType.TOPIC) {
     const topic = broker.topics.get(name)
     if (!topic) return `Topic ${name} does not exist`
     return topicConfigEntries(topic.config, TOPIC_CONFIGS)
   }
-  if (type === RESOURCE_BROKER) {
+  if (type === ResourceType.BROKER) {
     if (name !== '' && name !== String(broker.nodeId))
       return `Broker ${name} is not this broker (${broker.nodeId})`
     return brokerConfigEntries(broker)

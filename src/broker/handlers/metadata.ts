@@ -22,12 +22,14 @@ import type { BrokerContext } from '../broker-context.js'
 import { errorResponseFor } from '../faults/error-responses.js'
 import type { Topic } from '../topics/topic.js'
 import { invalidTopicNameReason } from '../topics/topic-name.js'
+import {
+  ALL_CLUSTER_OPERATIONS,
+  ALL_TOPIC_OPERATIONS,
+  OPERATIONS_NOT_REQUESTED,
+} from './authorized-operations.js'
 import { defineHandler } from './handler.js'
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
-/** Bitfield of every topic ACL operation (READ..ALTER_CONFIGS): there is no authorizer, all are allowed. */
-const ALL_TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((bits, op) => bits | (1 << op), 0)
-const OPERATIONS_NOT_REQUESTED = -2147483648
 
 export const metadataHandler = defineHandler({
   api: Apis.Metadata,
@@ -60,7 +62,9 @@ export const metadataHandler = defineHandler({
       clusterId: broker.clusterId,
       controllerId: broker.cluster.controllerId(),
       topics,
-      clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
+      clusterAuthorizedOperations: body.includeClusterAuthorizedOperations
+        ? ALL_CLUSTER_OPERATIONS
+        : OPERATIONS_NOT_REQUESTED,
     }
   },
 })

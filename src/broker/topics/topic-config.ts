@@ -13,6 +13,8 @@ export interface TopicConfigDefinition {
   readonly honoured: boolean
   /** Kafka marks some configs sensitive (none of the topic ones are). */
   readonly sensitive?: boolean
+  /** A comma-separated list (Kafka's LIST type): the only kind IncrementalAlterConfigs may APPEND to or SUBTRACT from. */
+  readonly list?: boolean
 }
 
 const isLong = (min: number) => (v: string) =>
@@ -21,6 +23,21 @@ const oneOf =
   (...allowed: string[]) =>
   (v: string) =>
     allowed.includes(v) ? null : `must be one of ${allowed.join(', ')}`
+/** Kafka's ValidList: comma-separated items, each allowed; the empty list is accepted too. */
+const listOf =
+  (...allowed: string[]) =>
+  (v: string) =>
+    splitList(v).every((item) => allowed.includes(item))
+      ? null
+      : `must be a comma-separated list of ${allowed.join(', ')}`
+
+/** The items of a LIST config value, as Kafka splits them: trimmed, empty items dropped. */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -29,8 +46,9 @@ export const TOPIC_CONFIGS: readonly TopicConfigDefinition[] = [
   {
     name: 'cleanup.policy',
     defaultValue: 'delete',
-    validate: oneOf('delete', 'compact', 'compact,delete', 'delete,compact'),
+    validate: listOf('delete', 'compact'),
     honoured: false,
+    list: true,
   },
   { name: 'retention.ms', defaultValue: String(7 * DAY_MS), validate: isLong(-1), honoured: true },
   { name: 'retention.bytes', defaultValue: '-1', validate: isLong(-1), honoured: true },

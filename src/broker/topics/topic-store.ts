@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { PartitionWatchers } from '../fetch/partition-watchers.js'
 import type { PartitionLog } from '../log/partition-log.js'
 import type { Logger } from '../logger.js'
+import { logSettingsOf } from './log-settings.js'
 import type { Partition, Topic } from './topic.js'
 import { TopicConfig } from './topic-config.js'
 
@@ -119,6 +120,29 @@ export class TopicStore {
       topic.partitions.push(await this.openPartition(name, i, topic.config, true))
     }
     this.persist()
+  }
+
+  /**
+   * Replaces the topic's overrides (AlterConfigs, IncrementalAlterConfigs):
+   * persisted with the topic definitions like those given at creation, and
+   * handed to every partition log, where retention and segment settings take
+   * effect at the next append or retention pass. Configs read per request
+   * (max.message.bytes, message.timestamp.type) apply from the next request.
+   */
+  setOverrides(name: string, overrides: ReadonlyMap<string, string>): Topic {
+    const topic = this.topics.get(name)
+    if (!topic) throw new Error(`no topic ${name}`)
+    const previous = topic.config
+    topic.config = previous.withOverrides(overrides)
+    try {
+      this.persist()
+    } catch (err) {
+      topic.config = previous
+      throw err
+    }
+    const settings = logSettingsOf(topic.config)
+    for (const p of topic.partitions) p.log.configure(settings)
+    return topic
   }
 
   async delete(name: string): Promise<void> {

@@ -2,27 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../../src/protocol/error-codes.js'
 import { Apis } from '../../../src/protocol/messages/index.js'
 import type { WireClient } from '../support/wire-client.js'
-import { joinBody } from '../support/wire-helpers.js'
+import { joinAlone, joinBody } from '../support/wire-helpers.js'
 import { createTopic, useClusters } from './support/cluster-wire.js'
-
-/** Joins `groupId` as a single member through its coordinator and syncs; returns member id and generation. */
-async function joinAlone(client: WireClient, groupId: string) {
-  const first = await client.send(Apis.JoinGroup, 7, joinBody(groupId))
-  expect(first.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED)
-  const joined = await client.send(Apis.JoinGroup, 7, joinBody(groupId, first.memberId))
-  expect(joined.errorCode).toBe(0)
-  const synced = await client.send(Apis.SyncGroup, 5, {
-    groupId,
-    generationId: joined.generationId,
-    memberId: joined.memberId,
-    groupInstanceId: null,
-    protocolType: 'consumer',
-    protocolName: 'range',
-    assignments: [{ memberId: joined.memberId, assignment: Buffer.from('mine') }],
-  })
-  expect(synced.errorCode).toBe(0)
-  return { memberId: joined.memberId, generationId: joined.generationId }
-}
 
 function commit(
   client: WireClient,

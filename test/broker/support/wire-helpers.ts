@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import { ErrorCode } from '../../../src/protocol/error-codes.js'
 import { Apis } from '../../../src/protocol/messages/index.js'
 import { decodeRecordBatch, encodeRecordBatch, iterateBatches } from '../../../src/protocol/records/index.js'
 import type { WireClient } from './wire-client.js'
@@ -127,17 +128,52 @@ export async function storedValues(client: WireClient, topic: string, partition:
 /** The protocol metadata every member joins with; JoinGroup answers echo it back. */
 export const SUBSCRIPTION = Buffer.from('subscription')
 
-/** A JoinGroup body for a consumer using the 'range' protocol; no member id asks the coordinator for one. */
-export function joinBody(groupId: string, memberId = '') {
+/** What a member joins with: the group's protocol type and its metadata for the 'range' assignor. */
+export interface JoinProtocol {
+  type: string
+  metadata: Buffer
+}
+
+const CONSUMER: JoinProtocol = { type: 'consumer', metadata: SUBSCRIPTION }
+
+/** A JoinGroup body using the 'range' protocol; no member id asks the coordinator for one. */
+export function joinBody(groupId: string, memberId = '', protocol: JoinProtocol = CONSUMER) {
   return {
     groupId,
     sessionTimeoutMs: 10_000,
     rebalanceTimeoutMs: 20_000,
     memberId,
     groupInstanceId: null,
-    protocolType: 'consumer',
-    protocols: [{ name: 'range', metadata: SUBSCRIPTION }],
+    protocolType: protocol.type,
+    protocols: [{ name: 'range', metadata: protocol.metadata }],
   }
+}
+
+/**
+ * Joins `groupId` as its only member (the MEMBER_ID_REQUIRED round trip,
+ * then the join) and syncs, assigning itself `assignment`; expects no error.
+ */
+export async function joinAlone(
+  client: WireClient,
+  groupId: string,
+  protocol: JoinProtocol = CONSUMER,
+  assignment = Buffer.from('mine'),
+): Promise<{ memberId: string; generationId: number }> {
+  const first = await client.send(Apis.JoinGroup, 7, joinBody(groupId, '', protocol))
+  expect(first.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED)
+  const joined = await client.send(Apis.JoinGroup, 7, joinBody(groupId, first.memberId, protocol))
+  expect(joined.errorCode).toBe(0)
+  const synced = await client.send(Apis.SyncGroup, 5, {
+    groupId,
+    generationId: joined.generationId,
+    memberId: joined.memberId,
+    groupInstanceId: null,
+    protocolType: protocol.type,
+    protocolName: 'range',
+    assignments: [{ memberId: joined.memberId, assignment }],
+  })
+  expect(synced.errorCode).toBe(0)
+  return { memberId: joined.memberId, generationId: joined.generationId }
 }
 
 /** Whether a promise has settled by now (after pending I/O callbacks have run). */

@@ -16,6 +16,9 @@ const PRE_AUTHENTICATION_APIS: ReadonlySet<number> = new Set([
   Apis.SaslAuthenticate.key,
 ])
 
+/** Kafka reads a request body and ignores whatever follows it in the frame; so does the broker. */
+export const TRAILING_BYTES = { trailingBytes: 'ignore' } as const
+
 /** True when this request must close its connection because the connection has not logged in yet. */
 export function refusedBeforeAuthentication(apiKey: number, connection: Connection): boolean {
   return connection.sasl?.authenticated === false && !PRE_AUTHENTICATION_APIS.has(apiKey)
@@ -28,7 +31,8 @@ export function refusedBeforeAuthentication(apiKey: number, connection: Connecti
  * a client probing with a newer ApiVersions than we speak gets a v0 answer
  * with UNSUPPORTED_VERSION and our full list, so it can retry with one we do.
  * When the connection must authenticate and has not, any other API closes
- * it before its body is even decoded.
+ * it before its body is even decoded. Bytes after a body are ignored, as
+ * Kafka ignores them.
  */
 export class Dispatcher {
   private readonly handlers = new Map<number, ApiHandler>()
@@ -60,7 +64,12 @@ export class Dispatcher {
         `${handler.api.name} v${apiVersion} is not supported (${handler.minVersion}-${handler.maxVersion})`,
       )
     }
-    const { header, body } = decodeRequest(handler.api, frame)
+    const { header, body, trailingBytes } = decodeRequest(handler.api, frame, TRAILING_BYTES)
+    if (trailingBytes > 0) {
+      this.broker.logger.debug(
+        `ignoring ${trailingBytes} bytes after the ${handler.api.name} v${apiVersion} request body from ${connection.remote}`,
+      )
+    }
     const ctx = { broker: this.broker, connection, version: apiVersion, header }
     const result = handler.handle(body as never, ctx)
     if (result instanceof Promise) {

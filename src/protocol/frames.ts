@@ -65,14 +65,31 @@ export interface DecodedRequest<A extends ApiDefinition = ApiDefinition> {
   api: A
   header: RequestHeaderValue
   body: MessageOf<A['request']>
+  /** Bytes left after the body; always 0 unless `trailingBytes: 'ignore'` was asked for. */
+  trailingBytes: number
+}
+
+export interface DecodeRequestOptions {
+  /**
+   * 'reject' (the default) throws ProtocolError when bytes are left after the
+   * body. 'ignore' reads the body and reports what is left over, as Kafka's
+   * brokers do: they parse the body and never look at the rest of the frame
+   * (librdkafka 2.1.0 sends an all-topics Metadata v9 with 3 extra bytes and
+   * works against Kafka).
+   */
+  trailingBytes?: 'reject' | 'ignore'
 }
 
 /**
  * Decodes a request whose API is known. Throws ProtocolError when the version
  * is outside what Sluice speaks or the bytes do not match the schema,
- * including trailing bytes after the body.
+ * including (unless told to ignore them) trailing bytes after the body.
  */
-export function decodeRequest<A extends ApiDefinition>(api: A, frame: Buffer): DecodedRequest<A> {
+export function decodeRequest<A extends ApiDefinition>(
+  api: A,
+  frame: Buffer,
+  options: DecodeRequestOptions = {},
+): DecodedRequest<A> {
   const { apiKey, apiVersion } = readRequestPrefix(frame)
   if (apiKey !== api.key) throw new ProtocolError(`request key ${apiKey} is not ${api.name} (${api.key})`)
   if (!inVersionRange(apiVersion, api.request.validVersions)) {
@@ -82,9 +99,9 @@ export function decodeRequest<A extends ApiDefinition>(api: A, frame: Buffer): D
   const r = new Reader(frame)
   const header = readRequestHeader(r, requestHeaderVersion(codec.flexible))
   const body = codec.decode(r) as MessageOf<A['request']>
-  if (r.remaining !== 0)
+  if (r.remaining !== 0 && options.trailingBytes !== 'ignore')
     throw new ProtocolError(`${api.name} v${apiVersion} request has ${r.remaining} trailing bytes`)
-  return { api, header, body }
+  return { api, header, body, trailingBytes: r.remaining }
 }
 
 export function encodeResponse<A extends ApiDefinition>(

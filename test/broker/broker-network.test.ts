@@ -66,3 +66,38 @@ describe('embedded broker: bad input closes one connection only', () => {
     expect((await healthy.send(Apis.Metadata, 12, { topics: null })).brokers).toHaveLength(1)
   })
 })
+
+describe('embedded broker: bytes after a request body', () => {
+  it('are ignored as Kafka ignores them: librdkafka 2.1.0 sends an all-topics Metadata v9 with 3 extra', async () => {
+    const lines: string[] = []
+    const logger = { debug: (l: string) => lines.push(l), info() {}, warn() {}, error() {} }
+    const broker = await startBroker({ port: 0, logger })
+    const client = await WireClient.connect(broker.bootstrap)
+    try {
+      const { encodeRequest } = await import('../../src/protocol/frames.js')
+      const plain = encodeRequest(
+        Apis.Metadata,
+        9,
+        { correlationId: 4242, clientId: 'rdkafka' },
+        {
+          topics: null,
+          allowAutoTopicCreation: false,
+        },
+      )
+      const padded = Buffer.concat([plain, Buffer.alloc(3)])
+      padded.writeInt32BE(padded.length - 4, 0)
+      const answer = new Promise<Buffer>((resolve) => client.socket.once('data', resolve))
+      client.writeRaw(padded)
+      // size, then the correlation id of the answer
+      expect((await answer).readInt32BE(4)).toBe(4242)
+      // the connection carries on
+      const next = await client.send(Apis.Metadata, 12, { topics: [] })
+      expect(next.brokers).toHaveLength(1)
+      expect(client.closed).toBe(false)
+      expect(lines.some((l) => l.includes('ignoring 3 bytes after the Metadata v9 request body'))).toBe(true)
+    } finally {
+      await client.close()
+      await broker.close()
+    }
+  })
+})

@@ -8,7 +8,7 @@ import {
 import { type AnyApi, apiByKey } from '../../protocol/messages/index.js'
 import type { BrokerContext } from '../broker-context.js'
 import type { Clock } from '../clock.js'
-import { refusedBeforeAuthentication } from '../dispatcher.js'
+import { refusedBeforeAuthentication, TRAILING_BYTES } from '../dispatcher.js'
 import type { Connection, RequestDispatcher } from '../network/connection.js'
 import type { AppendedBatch } from './appended-batch.js'
 import { errorResponseFor } from './error-responses.js'
@@ -311,7 +311,7 @@ export class FaultInjector {
     failure: FailSpec,
     connection: Connection,
   ): Buffer | null {
-    const { body } = decodeRequest(api, frame)
+    const { body } = decodeRequest(api, frame, TRAILING_BYTES)
     const response = errorResponseFor(api, body, {
       errorCode: failure.errorCode,
       message: failure.message,

@@ -22,6 +22,8 @@ export interface NodeConfig {
   readonly nodeId: number
   readonly host: string
   readonly ports: NodePorts
+  /** The client port Metadata names, when it is not `ports.client` (a proxy in front of the node). */
+  readonly advertisedClientPort?: number
   /** Controller endpoints of every node, the quorum's voters. */
   readonly voters: ReadonlyArray<{ nodeId: number; port: number }>
   readonly brokerCount: number
@@ -44,7 +46,7 @@ function baseSettings(config: NodeConfig): Record<string, string> {
     'node.id': String(nodeId),
     'controller.quorum.voters': config.voters.map((v) => `${v.nodeId}@${host}:${v.port}`).join(','),
     listeners: `CLIENT://${host}:${ports.client},INTERNAL://${host}:${ports.internal},CONTROLLER://${host}:${ports.controller}`,
-    'advertised.listeners': `CLIENT://${host}:${ports.client},INTERNAL://${host}:${ports.internal}`,
+    'advertised.listeners': `CLIENT://${host}:${config.advertisedClientPort ?? ports.client},INTERNAL://${host}:${ports.internal}`,
     'listener.security.protocol.map': `CLIENT:${config.clientProtocol},INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'INTERNAL',

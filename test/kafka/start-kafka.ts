@@ -43,6 +43,12 @@ export interface KafkaOptions {
   groupInitialRebalanceDelayMs?: number
   /** Any other broker property, applied last (so it can override the rig's defaults too). */
   properties?: Readonly<Record<string, string | number | boolean>>
+  /**
+   * Per node, the client port Metadata advertises instead of the real one:
+   * for a proxy in front of each node, so clients that follow Metadata keep
+   * going through it. `bootstrap` and `nodes` still name the real ports.
+   */
+  advertisedPorts?: readonly number[]
   /** JVM options replacing the default heap and GC settings. */
   jvmOptions?: readonly string[]
   /** How long to wait for every broker to appear in Metadata. Default 90 s. */
@@ -141,6 +147,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<RunningKaf
         nodeId,
         host: HOST,
         ports: nodePorts[i],
+        advertisedClientPort: options.advertisedPorts?.[i],
         voters,
         brokerCount: brokers,
         logDir: join(dir, 'data'),

@@ -7,6 +7,7 @@ import {
   type RunningBroker,
   startBroker,
 } from '../../../src/broker/index.js'
+import type { KafkaOptions } from '../../kafka/start-kafka.js'
 import { KafkaCompatBroker } from './kafka-broker.js'
 
 /**
@@ -27,6 +28,8 @@ export interface CompatBrokerOptions {
   storage?: CompatStorage
   /** Any other broker option (host, port, logger and dataDir are fixed by the harness). */
   broker?: Omit<BrokerOptions, 'host' | 'port' | 'logger' | 'dataDir'>
+  /** With the `kafka` target: settings only Kafka has, on top of those mapped from `broker`. */
+  kafka?: KafkaOptions
 }
 
 export interface CompatBroker {
@@ -106,12 +109,16 @@ class HarnessBroker implements CompatBroker {
 export class BrokerHarness {
   private readonly brokers: CompatBroker[] = []
   private readonly dirs: string[] = []
+  private readonly deferred: (() => Promise<void>)[] = []
 
   constructor(readonly target: CompatTarget = 'embedded') {}
 
   async start(options: CompatBrokerOptions = {}): Promise<CompatBroker> {
     if (this.target === 'kafka') {
-      const kafka = await KafkaCompatBroker.start({ retentionMs: KEEP_FOREVER, ...options.broker })
+      const kafka = await KafkaCompatBroker.start(
+        { retentionMs: KEEP_FOREVER, ...options.broker },
+        options.kafka,
+      )
       this.brokers.push(kafka)
       return kafka
     }
@@ -138,8 +145,14 @@ export class BrokerHarness {
     return dir
   }
 
+  /** Runs `close` at cleanup, before the brokers close (for what stands in front of them, like a proxy). */
+  defer(close: () => Promise<void>): void {
+    this.deferred.push(close)
+  }
+
   /** Closes every broker started here, then removes every directory made here. */
   async cleanup(): Promise<void> {
+    await Promise.allSettled(this.deferred.splice(0).map((close) => close()))
     const brokers = this.brokers.splice(0)
     const dirs = this.dirs.splice(0)
     const closing = await Promise.allSettled(brokers.map((b) => b.close()))

@@ -54,8 +54,8 @@ export class KafkaCompatBroker implements CompatBroker {
 
   private constructor(readonly kafka: RunningKafka) {}
 
-  static async start(options: BrokerOptions): Promise<KafkaCompatBroker> {
-    return new KafkaCompatBroker(await startKafka(kafkaOptionsFor(options)))
+  static async start(options: BrokerOptions, extra: KafkaOptions = {}): Promise<KafkaCompatBroker> {
+    return new KafkaCompatBroker(await startKafka({ ...kafkaOptionsFor(options), ...extra }))
   }
 
   get bootstrap(): string {

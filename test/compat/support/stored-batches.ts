@@ -20,6 +20,8 @@ import type { ReadRecord } from './workload.js'
 export interface StoredBatches {
   /** Compression type of every stored batch, in order. */
   compressions: CompressionType[]
+  /** Producer id of every stored batch, in order: -1 unless an idempotent producer wrote it. */
+  producerIds: bigint[]
   /** For snappy batches: how many start with snappy-java's framing; the rest are raw blocks. */
   xerialFramed: number
   /** Every record, decoded by Sluice. */
@@ -36,7 +38,7 @@ export async function readStoredBatches(
   partitions: number,
 ): Promise<StoredBatches> {
   const client = await WireClient.connect(bootstrap)
-  const out: StoredBatches = { compressions: [], xerialFramed: 0, records: [] }
+  const out: StoredBatches = { compressions: [], producerIds: [], xerialFramed: 0, records: [] }
   try {
     for (let partition = 0; partition < partitions; partition++) {
       let offset = 0n
@@ -58,6 +60,7 @@ export async function readStoredBatches(
           const bytes = records.subarray(span.offset, span.offset + span.size)
           const batch = decodeRecordBatch(bytes)
           out.compressions.push(batch.compression)
+          out.producerIds.push(batch.producerId)
           if (isXerialFramed(bytes.subarray(BATCH_HEADER_BYTES))) out.xerialFramed++
           for (const r of batch.records) {
             // a fetch starts at the batch holding `offset`, which may begin before it

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { startBroker } from '../../../src/broker/index.js'
+import { ClientClosedError, Kafka } from '../../../src/index.js'
+
+/** Handles the process holds that are not the test runner's own. */
+function handles(): string[] {
+  return process.getActiveResourcesInfo().filter((h) => h !== 'TTYWrap' && h !== 'PipeWrap')
+}
+
+describe('admin.close()', () => {
+  it('leaves no socket and no timer behind, and refuses calls afterwards', async () => {
+    const broker = await startBroker({ port: 0, logger: 'silent' })
+    const baseline = handles()
+    const admin = new Kafka({ brokers: broker.bootstrap, logger: 'silent' }).admin()
+    await admin.createTopics([{ topic: 'close-test', partitions: 2 }])
+    await admin.listOffsets([{ topic: 'close-test', partition: 1, at: 'latest' }])
+    await admin.describeGroups(['g'])
+    expect(handles().length).toBeGreaterThan(baseline.length)
+    await admin.close()
+    // the broker's side of each socket closes once it reads the hang-up: a few event-loop turns
+    for (let i = 0; i < 100 && handles().length > baseline.length; i++)
+      await new Promise((r) => setTimeout(r, 10))
+    expect(handles().sort()).toEqual(baseline.sort())
+    await expect(admin.listTopics()).rejects.toBeInstanceOf(ClientClosedError)
+    await broker.close()
+  })
+
+  it('ends calls in progress with ClientClosedError, promptly', async () => {
+    const admin = new Kafka({ brokers: '127.0.0.1:9', logger: 'silent', connectionTimeoutMs: 60_000 }).admin()
+    const pending = admin.listTopics()
+    await admin.close()
+    await expect(pending).rejects.toBeInstanceOf(ClientClosedError)
+  })
+})

@@ -1,28 +1,11 @@
 import { ErrorCode } from '../protocol/error-codes.js'
-import { decodeRequest, encodeResponse, readRequestPrefix } from '../protocol/frames.js'
+import { encodeResponse, readRequestPrefix } from '../protocol/frames.js'
 import { Apis } from '../protocol/messages/index.js'
 import { ProtocolError } from '../protocol/protocol-error.js'
 import type { BrokerContext } from './broker-context.js'
 import type { ApiHandler } from './handlers/handler.js'
 import type { Connection } from './network/connection.js'
-
-/**
- * What a connection may ask before it has logged in when authentication is
- * on: the version list and the SASL exchange, nothing that reads or writes data.
- */
-const PRE_AUTHENTICATION_APIS: ReadonlySet<number> = new Set([
-  Apis.ApiVersions.key,
-  Apis.SaslHandshake.key,
-  Apis.SaslAuthenticate.key,
-])
-
-/** Kafka reads a request body and ignores whatever follows it in the frame; so does the broker. */
-export const TRAILING_BYTES = { trailingBytes: 'ignore' } as const
-
-/** True when this request must close its connection because the connection has not logged in yet. */
-export function refusedBeforeAuthentication(apiKey: number, connection: Connection): boolean {
-  return connection.sasl?.authenticated === false && !PRE_AUTHENTICATION_APIS.has(apiKey)
-}
+import { decodeBrokerRequest, refusedBeforeAuthentication } from './request-rules.js'
 
 /**
  * Routes each request frame to the handler of its API key and encodes the
@@ -64,7 +47,7 @@ export class Dispatcher {
         `${handler.api.name} v${apiVersion} is not supported (${handler.minVersion}-${handler.maxVersion})`,
       )
     }
-    const { header, body, trailingBytes } = decodeRequest(handler.api, frame, TRAILING_BYTES)
+    const { header, body, trailingBytes } = decodeBrokerRequest(handler.api, frame)
     if (trailingBytes > 0) {
       this.broker.logger.debug(
         `ignoring ${trailingBytes} bytes after the ${handler.api.name} v${apiVersion} request body from ${connection.remote}`,

@@ -7,6 +7,7 @@ export { type RunningBroker, startBroker } from './broker.js'
 export type { ClusterOptions } from './cluster/cluster-options.js'
 export type { PartitionLeadership } from './cluster/cluster-view.js'
 export { type ClusterNodeInfo, type RunningCluster, startCluster } from './cluster/start-cluster.js'
+export { BrokerConfigError } from './config-error.js'
 // test-only fault injection (`faultInjection: true`): the types of `running.faults`
 export type { AppendedBatch } from './faults/appended-batch.js'
 export {
@@ -22,4 +23,4 @@ export type { FaultHandle } from './faults/fault.js'
 export type { FiredCounts } from './faults/fault-injector.js'
 export type { Logger, LogLevel } from './logger.js'
 export type { ConnectionLimitOptions } from './network/limits.js'
-export { BrokerConfigError, type BrokerOptions } from './options.js'
+export type { BrokerOptions } from './options.js'

@@ -3,6 +3,7 @@ import {
   resolveSecurityOptions,
   type SecurityOptions,
 } from './auth/security-options.js'
+import { BrokerConfigError } from './config-error.js'
 import type { FaultInjector } from './faults/fault-injector.js'
 import { resolveFaultInjection } from './faults/fault-option.js'
 import type { FsyncPolicy } from './log/partition-log.js'
@@ -76,17 +77,6 @@ export type ResolvedBrokerOptions = Required<
     /** TEST ONLY: present when `faultInjection` is true; shared by every node over these options. */
     faults: FaultInjector | undefined
   }
-
-/** Thrown at construction when an option is invalid; names the option and the reason. */
-export class BrokerConfigError extends Error {
-  override readonly name = 'BrokerConfigError'
-  constructor(
-    readonly key: string,
-    reason: string,
-  ) {
-    super(`invalid broker option ${key}: ${reason}`)
-  }
-}
 
 const DAY_MS = 24 * 60 * 60 * 1000
 

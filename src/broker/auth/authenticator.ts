@@ -4,7 +4,7 @@ import type { CredentialStore } from './credentials.js'
 import { PlainExchange } from './plain-exchange.js'
 import type { SaslExchange } from './sasl-exchange.js'
 import type { SaslMechanism } from './sasl-mechanism.js'
-import { type SaslPeer, SaslSession } from './sasl-session.js'
+import { type LoginDetail, type SaslPeer, SaslSession, type SessionAuthority } from './sasl-session.js'
 import { ScramExchange } from './scram-exchange.js'
 
 export interface AuthenticatorOptions {
@@ -15,13 +15,6 @@ export interface AuthenticatorOptions {
   readonly logger: Logger
   /** Told the remote address of every failed login (the per-address lockout counts them). */
   readonly onFailure?: (address: string) => void
-}
-
-/** What a log line says about a login. */
-export interface LoginDetail {
-  readonly mechanism?: SaslMechanism
-  readonly user?: string
-  readonly reason: string
 }
 
 /** A user name as a log line quotes it: escaped and cut short, since the client chose it. */
@@ -36,7 +29,7 @@ function quoted(user: string | undefined): string {
  * session shares. Passwords never reach a log line: only the user name, the
  * mechanism, the client's address and why the login failed.
  */
-export class Authenticator {
+export class Authenticator implements SessionAuthority {
   constructor(private readonly options: AuthenticatorOptions) {}
 
   get mechanisms(): readonly SaslMechanism[] {

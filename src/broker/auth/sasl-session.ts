@@ -1,8 +1,27 @@
 import { ErrorCode } from '../../protocol/error-codes.js'
-import type { Authenticator, LoginDetail } from './authenticator.js'
 import type { SaslExchange } from './sasl-exchange.js'
 import { SaslFailure } from './sasl-failure.js'
-import { isSaslMechanism } from './sasl-mechanism.js'
+import { isSaslMechanism, type SaslMechanism } from './sasl-mechanism.js'
+
+/** What a log line says about a login. */
+export interface LoginDetail {
+  readonly mechanism?: SaslMechanism
+  readonly user?: string
+  readonly reason: string
+}
+
+/**
+ * What a session needs of the listener's Authenticator (authenticator.ts),
+ * which creates the sessions; declared here so the dependency runs one way.
+ */
+export interface SessionAuthority {
+  readonly mechanisms: readonly SaslMechanism[]
+  exchange(mechanism: SaslMechanism): SaslExchange
+  succeeded(peer: SaslPeer, mechanism: SaslMechanism, user: string): void
+  failed(peer: SaslPeer, detail: LoginDetail): void
+  /** Resolves with `value` once the failure delay has passed. */
+  delayFailure<T>(value: T): Promise<T>
+}
 
 /** The connection a session belongs to, as far as SASL needs it. */
 export interface SaslPeer {
@@ -51,7 +70,7 @@ export class SaslSession {
   principal: string | undefined
 
   constructor(
-    private readonly authenticator: Authenticator,
+    private readonly authenticator: SessionAuthority,
     private readonly peer: SaslPeer,
   ) {}
 

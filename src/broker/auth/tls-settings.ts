@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto'
 import { createSecureContext } from 'node:tls'
-import { BrokerConfigError } from '../options.js'
+import { BrokerConfigError } from '../config-error.js'
 
 /** The `tls` broker option: PEM text or Buffers, as read from .pem files. */
 export interface TlsOptions {

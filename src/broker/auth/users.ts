@@ -1,4 +1,4 @@
-import { BrokerConfigError } from '../options.js'
+import { BrokerConfigError } from '../config-error.js'
 import {
   isSaslMechanism,
   SASL_MECHANISMS,

@@ -1,4 +1,5 @@
-import { BrokerConfigError, type BrokerOptions, type ResolvedBrokerOptions } from '../options.js'
+import { BrokerConfigError } from '../config-error.js'
+import type { BrokerOptions, ResolvedBrokerOptions } from '../options.js'
 
 /** Most nodes one process runs: enough for any failover test, few enough to stay cheap. */
 export const MAX_CLUSTER_NODES = 32

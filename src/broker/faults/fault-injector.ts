@@ -1,19 +1,20 @@
 import { ErrorCode } from '../../protocol/error-codes.js'
-import {
-  decodeRequest,
-  encodeResponse,
-  type RequestPrefix,
-  readRequestPrefix,
-} from '../../protocol/frames.js'
+import { encodeResponse, type RequestPrefix, readRequestPrefix } from '../../protocol/frames.js'
 import { type AnyApi, apiByKey } from '../../protocol/messages/index.js'
-import type { BrokerContext } from '../broker-context.js'
 import type { Clock } from '../clock.js'
-import { refusedBeforeAuthentication, TRAILING_BYTES } from '../dispatcher.js'
 import type { Connection, RequestDispatcher } from '../network/connection.js'
+import { decodeBrokerRequest, refusedBeforeAuthentication } from '../request-rules.js'
 import type { AppendedBatch } from './appended-batch.js'
 import { errorResponseFor } from './error-responses.js'
 import { Fault, type FaultKind } from './fault.js'
 import { partitionKey, RequestTrace, RequestTraces } from './request-traces.js'
+
+/** What the injector needs of the node whose requests it wraps (a BrokerContext is one). */
+export interface FaultedNode {
+  readonly nodeId: number
+  readonly clock: Clock
+  advertisedVersions(): { apiKey: number; minVersion: number; maxVersion: number }[]
+}
 
 /** Limits a fault to one node of a cluster; undefined means every node. */
 interface NodeScope {
@@ -145,7 +146,7 @@ export class FaultInjector {
    * dispatcher would refuse (unknown key, unsupported version) pass through
    * untouched, except that a held node answers nothing at all.
    */
-  wrap(node: BrokerContext, dispatch: RequestDispatcher): RequestDispatcher {
+  wrap(node: FaultedNode, dispatch: RequestDispatcher): RequestDispatcher {
     let served: Map<number, { min: number; max: number }> | undefined
     const servedApi = (prefix: RequestPrefix): AnyApi | undefined => {
       served ??= new Map(
@@ -311,7 +312,7 @@ export class FaultInjector {
     failure: FailSpec,
     connection: Connection,
   ): Buffer | null {
-    const { body } = decodeRequest(api, frame, TRAILING_BYTES)
+    const { body } = decodeBrokerRequest(api, frame)
     const response = errorResponseFor(api, body, {
       errorCode: failure.errorCode,
       message: failure.message,

@@ -1,4 +1,4 @@
-import { BrokerConfigError } from '../options.js'
+import { BrokerConfigError } from '../config-error.js'
 import { FaultInjector } from './fault-injector.js'
 
 /** The broker options this file reads; `faults` is the hook object that `faultInjection` replaced. */

@@ -1,4 +1,4 @@
-import { BrokerConfigError } from '../options.js'
+import { BrokerConfigError } from '../config-error.js'
 
 /**
  * Connection and authentication limits of a broker listener, with Kafka's

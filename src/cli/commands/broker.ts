@@ -4,8 +4,8 @@ import type { UserSpec } from '../../broker/auth/users.js'
 import { readUsersFile } from '../../broker/auth/users-file.js'
 import { type RunningBroker, startBroker } from '../../broker/broker.js'
 import { startCluster } from '../../broker/cluster/start-cluster.js'
+import { BrokerConfigError } from '../../broker/config-error.js'
 import type { LogLevel } from '../../broker/logger.js'
-import { BrokerConfigError } from '../../broker/options.js'
 
 function integerArg(name: string) {
   return (value: string): number => {

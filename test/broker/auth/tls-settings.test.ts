@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { resolveTls } from '../../../src/broker/auth/tls-settings.js'
-import { BrokerConfigError, resolveBrokerOptions } from '../../../src/broker/options.js'
+import { BrokerConfigError } from '../../../src/broker/config-error.js'
+import { resolveBrokerOptions } from '../../../src/broker/options.js'
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/tls/${name}`, import.meta.url))
 const key = fixture('server.key')

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CredentialStore } from '../../../src/broker/auth/credentials.js'
 import { validateUsers } from '../../../src/broker/auth/users.js'
 import { readUsersFile } from '../../../src/broker/auth/users-file.js'
-import { BrokerConfigError, resolveBrokerOptions } from '../../../src/broker/options.js'
+import { BrokerConfigError } from '../../../src/broker/config-error.js'
+import { resolveBrokerOptions } from '../../../src/broker/options.js'
 
 function configError(fn: () => unknown): BrokerConfigError {
   try {

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events'
 import type { Socket } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { BrokerConfigError } from '../../../src/broker/config-error.js'
 import { ConnectionAdmission } from '../../../src/broker/network/admission.js'
 import { CONNECTION_LIMIT_DEFAULTS, resolveConnectionLimits } from '../../../src/broker/network/limits.js'
-import { BrokerConfigError } from '../../../src/broker/options.js'
 import { ManualClock } from '../log/support/manual-clock.js'
 import { capturingLogger } from '../support/sasl-client.js'
 

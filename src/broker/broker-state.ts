@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from './clock.js'
 import { resolveClusterId } from './cluster-id.js'
+import { prepareDataDir } from './data-dir.js'
 import { PartitionWatchers } from './fetch/partition-watchers.js'
 import { GroupCoordinator } from './groups/group-coordinator.js'
 import { createLogFactory } from './log-factory.js'
@@ -31,6 +32,8 @@ export class BrokerState {
     readonly options: ResolvedBrokerOptions,
     readonly clock: Clock = systemClock,
   ) {
+    // before the cluster id, the producer ids and the stores touch it
+    if (options.dataDir !== undefined) prepareDataDir(options.dataDir)
     const logger = options.logger
     this.watchers = new PartitionWatchers(clock)
     this.topics = new TopicStore(

@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Apis } from '../../src/protocol/messages/index.js'
 import { WireClient } from '../broker/support/wire-client.js'
 import { type BrokerProcess, spawnBroker } from '../support/broker-process.js'
@@ -36,6 +39,43 @@ describe('sluice broker', () => {
   it('rejects a bad option with its name', async () => {
     await expect(spawnBroker(['--port', 'abc'], 10_000)).rejects.toThrow(
       /--port must be a non-negative integer/,
+    )
+  })
+})
+
+describe('sluice broker --data-dir', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sluice-cli-data-dir-'))
+  })
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const failureOf = async (dataDir: string) => {
+    const failure = await spawnBroker(['--data-dir', dataDir], 15_000).then(
+      () => new Error('the broker started'),
+      (err: Error) => err,
+    )
+    // one line naming the option, no stack trace
+    expect(failure.message).not.toMatch(/\n\s+at /)
+    return failure.message
+  }
+
+  it('that is a regular file fails in one line naming the option', async () => {
+    const file = join(dir, 'not-a-dir')
+    writeFileSync(file, 'x')
+    expect(await failureOf(file)).toContain(
+      `error: invalid broker option dataDir: cannot use ${file}: it is a file, not a directory`,
+    )
+  })
+
+  it('that cannot be created fails in one line naming the option', async () => {
+    const file = join(dir, 'file')
+    writeFileSync(file, 'x')
+    const below = join(file, 'data')
+    expect(await failureOf(below)).toContain(
+      `error: invalid broker option dataDir: cannot use ${below}: part of the path is a file, not a directory`,
     )
   })
 })

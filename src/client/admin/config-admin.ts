@@ -11,10 +11,10 @@ import type {
   ConfigSource,
   ResourceConfigs,
 } from './admin-types.js'
+import { checkTopicName } from './arguments.js'
 import { CallDeadline, itemError } from './call-context.js'
 import { connectionFor, perDestination } from './per-destination.js'
 import { type Outcome, retryEach } from './retry-each.js'
-import { checkTopicName } from './topic-admin.js'
 
 /** Kafka's ConfigResource.Type codes. */
 const RESOURCE_TYPE: Record<ConfigResourceType, number> = { topic: 2, broker: 4 }

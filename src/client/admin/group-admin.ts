@@ -12,17 +12,10 @@ import type {
   OffsetToCommit,
   TopicPartition,
 } from './admin-types.js'
-import { CallDeadline, itemError, partitionKey } from './call-context.js'
-import { checkPartition } from './offset-admin.js'
+import { checkGroupId, checkPartition, uniqueByPartition } from './arguments.js'
+import { CallDeadline, itemError, partitionKey, partitionOutcomes } from './call-context.js'
 import { groupByTopic, perDestination } from './per-destination.js'
 import { type Outcome, retryEach } from './retry-each.js'
-
-export function checkGroupId(groupId: unknown, argument: string): string {
-  if (typeof groupId !== 'string' || groupId === '') {
-    throw new InvalidArgumentError(argument, `must be a non-empty group id, got ${JSON.stringify(groupId)}`)
-  }
-  return groupId
-}
 
 /** Looks up each group's coordinator; a group whose lookup failed gets that failure as its outcome. */
 async function coordinators(
@@ -323,13 +316,11 @@ export async function alterOffsets(
   options: AdminCallOptions = {},
 ): Promise<void> {
   checkGroupId(groupId, 'groupId')
-  const byKey = new Map<string, OffsetToCommit>()
+  const byKey = uniqueByPartition(offsets, 'offsets')
   offsets.forEach((o, i) => {
-    checkPartition(o, `offsets[${i}]`)
     if (typeof o.offset !== 'bigint' || o.offset < 0n) {
       throw new InvalidArgumentError(`offsets[${i}].offset`, 'must be a bigint offset >= 0')
     }
-    byKey.set(partitionKey(o.topic, o.partition), o)
   })
   const deadline = new CallDeadline(cluster, options)
   await cluster.connect()
@@ -351,22 +342,15 @@ export async function alterOffsets(
             committedMetadata: o.metadata ?? null,
           })),
         })
-        const outcomes = new Map<string, Outcome<true>>()
-        for (const t of answer.topics) {
-          for (const p of t.partitions) {
-            const where = { group: groupId, topic: t.name, partition: p.partitionIndex }
-            const reason = ACTIVE_GROUP_CODES.has(p.errorCode)
+        return partitionOutcomes(
+          answer.topics,
+          () => true as const,
+          { group: groupId },
+          (code) =>
+            ACTIVE_GROUP_CODES.has(code)
               ? 'the group has active members; stop them before altering its offsets'
-              : undefined
-            outcomes.set(
-              partitionKey(t.name, p.partitionIndex),
-              p.errorCode === ErrorCode.NONE
-                ? { ok: true }
-                : { error: itemError(p.errorCode, where, reason) },
-            )
-          }
-        }
-        return outcomes
+              : undefined,
+        )
       })
     },
     { operation: 'alterOffsets', timeoutMs: deadline.timeoutMs, context: () => ({ group: groupId }) },
@@ -381,11 +365,7 @@ export async function deleteOffsets(
   options: AdminCallOptions = {},
 ): Promise<void> {
   checkGroupId(groupId, 'groupId')
-  const byKey = new Map<string, TopicPartition>()
-  partitions.forEach((p, i) => {
-    checkPartition(p, `partitions[${i}]`)
-    byKey.set(partitionKey(p.topic, p.partition), p)
-  })
+  const byKey = uniqueByPartition(partitions, 'partitions')
   const deadline = new CallDeadline(cluster, options)
   await cluster.connect()
   await retryEach<true>(
@@ -399,17 +379,7 @@ export async function deleteOffsets(
           topics: groupByTopic(items, (p) => ({ partitionIndex: p.partition })),
         })
         if (answer.errorCode !== ErrorCode.NONE) throw itemError(answer.errorCode, { group: groupId })
-        const outcomes = new Map<string, Outcome<true>>()
-        for (const t of answer.topics) {
-          for (const p of t.partitions) {
-            const where = { group: groupId, topic: t.name, partition: p.partitionIndex }
-            outcomes.set(
-              partitionKey(t.name, p.partitionIndex),
-              p.errorCode === ErrorCode.NONE ? { ok: true } : { error: itemError(p.errorCode, where) },
-            )
-          }
-        }
-        return outcomes
+        return partitionOutcomes(answer.topics, () => true as const, { group: groupId })
       })
     },
     { operation: 'deleteOffsets', timeoutMs: deadline.timeoutMs, context: () => ({ group: groupId }) },

@@ -8,10 +8,10 @@ import type {
   ResetTarget,
   TopicPartition,
 } from './admin-types.js'
+import { checkGroupId, checkTopicName } from './arguments.js'
 import { CallDeadline, partitionKey } from './call-context.js'
-import { alterOffsets, checkGroupId, describeGroups, fetchOffsets } from './group-admin.js'
+import { alterOffsets, describeGroups, fetchOffsets } from './group-admin.js'
 import { listOffsets } from './offset-admin.js'
-import { checkTopicName } from './topic-admin.js'
 
 const byPartition = (a: TopicPartition, b: TopicPartition) =>
   a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition

@@ -1,4 +1,3 @@
-import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { InvalidArgumentError, UnsupportedVersionError } from '../errors.js'
@@ -12,10 +11,10 @@ import type {
   RecordsToDelete,
   TopicPartition,
 } from './admin-types.js'
-import { CallDeadline, itemError, partitionKey } from './call-context.js'
-import { byLeader, groupByTopic, perDestination } from './per-destination.js'
-import { type Outcome, retryEach } from './retry-each.js'
-import { checkTopicName } from './topic-admin.js'
+import { uniqueByPartition } from './arguments.js'
+import { CallDeadline, partitionKey, partitionOutcomes } from './call-context.js'
+import { atLeaders, groupByTopic } from './per-destination.js'
+import { retryEach } from './retry-each.js'
 
 /** ListOffsets' special timestamps. */
 const LATEST = -1n
@@ -42,27 +41,6 @@ function specTimestamp(spec: OffsetSpec, argument: string): bigint {
   )
 }
 
-export function checkPartition(tp: TopicPartition, argument: string): void {
-  checkTopicName(tp?.topic, `${argument}.topic`)
-  if (!Number.isInteger(tp.partition) || tp.partition < 0) {
-    throw new InvalidArgumentError(
-      `${argument}.partition`,
-      `must be a partition number >= 0, got ${tp.partition}`,
-    )
-  }
-}
-
-function uniqueByPartition<T extends TopicPartition>(items: readonly T[], argument: string): Map<string, T> {
-  const byKey = new Map<string, T>()
-  items.forEach((item, i) => {
-    checkPartition(item, `${argument}[${i}]`)
-    const key = partitionKey(item.topic, item.partition)
-    if (byKey.has(key)) throw new InvalidArgumentError(`${argument}[${i}]`, `${key} is listed twice`)
-    byKey.set(key, item)
-  })
-  return byKey
-}
-
 /**
  * Offsets of partitions, asked of each partition's leader: the log start
  * (`earliest`), the high watermark (`latest`), the record with the largest
@@ -81,29 +59,22 @@ export async function listOffsets(
   const results = await retryEach<ListedOffset>(
     cluster,
     [...byKey.keys()],
-    async (pending) => {
-      const items = pending.map((k) => byKey.get(k)!)
-      const { leaders, failed } = await byLeader(cluster, items)
-      const routed = await perDestination(
-        items.filter((i) => leaders.has(i)),
-        (i) => partitionKey(i.topic, i.partition),
-        (i) => leaders.get(i)!.nodeId,
-        async (nodeId, list) => {
-          const connection = await cluster.connectionTo(nodeId as number)
+    (pending) =>
+      atLeaders(
+        cluster,
+        pending.map((k) => byKey.get(k)!),
+        async (nodeId, list, leaders) => {
+          const connection = await cluster.connectionTo(nodeId)
+          const version = connection.versions!.version(Apis.ListOffsets)
           const needsMax = list.some(
             (i) => timestamps.get(partitionKey(i.topic, i.partition)) === MAX_TIMESTAMP,
           )
-          const version = connection.versions!.version(Apis.ListOffsets)
           if (needsMax && version < MAX_TIMESTAMP_VERSION) {
-            throw new UnsupportedVersionError(
-              'ListOffsets (max-timestamp)',
-              connection.address,
-              { min: 7, max: 7 },
-              {
-                min: 0,
-                max: version,
-              },
-            )
+            const needed = { min: MAX_TIMESTAMP_VERSION, max: MAX_TIMESTAMP_VERSION }
+            throw new UnsupportedVersionError('ListOffsets (max-timestamp)', connection.address, needed, {
+              min: 0,
+              max: version,
+            })
           }
           const answer = await connection.request(Apis.ListOffsets, {
             replicaId: -1,
@@ -115,33 +86,15 @@ export async function listOffsets(
               maxNumOffsets: 1,
             })),
           })
-          const outcomes = new Map<string, Outcome<ListedOffset>>()
-          for (const t of answer.topics) {
-            for (const p of t.partitions) {
-              const key = partitionKey(t.name, p.partitionIndex)
-              if (p.errorCode !== ErrorCode.NONE) {
-                outcomes.set(key, {
-                  error: itemError(p.errorCode, { topic: t.name, partition: p.partitionIndex }),
-                })
-                continue
-              }
-              const offset = version === 0 ? (p.oldStyleOffsets[0] ?? -1n) : p.offset
-              outcomes.set(key, {
-                ok: {
-                  topic: t.name,
-                  partition: p.partitionIndex,
-                  offset,
-                  timestamp: Number(p.timestamp),
-                  leaderEpoch: p.leaderEpoch,
-                },
-              })
-            }
-          }
-          return outcomes
+          return partitionOutcomes(answer.topics, (topic, p) => ({
+            topic,
+            partition: p.partitionIndex,
+            offset: version === 0 ? (p.oldStyleOffsets[0] ?? -1n) : p.offset,
+            timestamp: Number(p.timestamp),
+            leaderEpoch: p.leaderEpoch,
+          }))
         },
-      )
-      return new Map([...failed, ...routed])
-    },
+      ),
     {
       operation: 'listOffsets',
       timeoutMs: deadline.timeoutMs,
@@ -175,36 +128,22 @@ export async function deleteRecords(
   const results = await retryEach<DeletedRecords>(
     cluster,
     [...byKey.keys()],
-    async (pending) => {
-      const items = pending.map((k) => byKey.get(k)!)
-      const { leaders, failed } = await byLeader(cluster, items)
-      const routed = await perDestination(
-        items.filter((i) => leaders.has(i)),
-        (i) => partitionKey(i.topic, i.partition),
-        (i) => leaders.get(i)!.nodeId,
+    (pending) =>
+      atLeaders(
+        cluster,
+        pending.map((k) => byKey.get(k)!),
         async (nodeId, list) => {
-          const connection = await cluster.connectionTo(nodeId as number)
-          const answer = await connection.request(Apis.DeleteRecords, {
+          const answer = await cluster.send(nodeId, Apis.DeleteRecords, {
             topics: groupByTopic(list, (i) => ({ partitionIndex: i.partition, offset: i.before })),
             timeoutMs: deadline.brokerTimeoutMs,
           })
-          const outcomes = new Map<string, Outcome<DeletedRecords>>()
-          for (const t of answer.topics) {
-            for (const p of t.partitions) {
-              const key = partitionKey(t.name, p.partitionIndex)
-              outcomes.set(
-                key,
-                p.errorCode === ErrorCode.NONE
-                  ? { ok: { topic: t.name, partition: p.partitionIndex, lowWatermark: p.lowWatermark } }
-                  : { error: itemError(p.errorCode, { topic: t.name, partition: p.partitionIndex }) },
-              )
-            }
-          }
-          return outcomes
+          return partitionOutcomes(answer.topics, (topic, p) => ({
+            topic,
+            partition: p.partitionIndex,
+            lowWatermark: p.lowWatermark,
+          }))
         },
-      )
-      return new Map([...failed, ...routed])
-    },
+      ),
     {
       operation: 'deleteRecords',
       timeoutMs: deadline.timeoutMs,

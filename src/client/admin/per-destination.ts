@@ -81,6 +81,30 @@ export async function byLeader<T extends { topic: string; partition: number }>(
   return { leaders, failed }
 }
 
+/**
+ * Sends partition-level items to their leaders, one request per leader in
+ * parallel, and returns every item's outcome: those `byLeader` could not
+ * place carry their failure.
+ */
+export async function atLeaders<T extends { topic: string; partition: number }, R>(
+  cluster: Cluster,
+  items: readonly T[],
+  send: (
+    nodeId: number,
+    items: T[],
+    leaders: Map<T, { nodeId: number; leaderEpoch: number }>,
+  ) => Promise<Map<string, Outcome<R>>>,
+): Promise<Map<string, Outcome<R>>> {
+  const { leaders, failed } = await byLeader(cluster, items)
+  const routed = await perDestination(
+    items.filter((i) => leaders.has(i)),
+    (i) => partitionKey(i.topic, i.partition),
+    (i) => leaders.get(i)!.nodeId,
+    (nodeId, list) => send(nodeId as number, list, leaders),
+  )
+  return new Map<string, Outcome<R>>([...failed, ...routed])
+}
+
 /** Groups partition items into Kafka's topics -> partitions request shape. */
 export function groupByTopic<T extends { topic: string }, P>(
   items: readonly T[],

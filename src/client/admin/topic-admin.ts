@@ -12,23 +12,11 @@ import type {
   NewTopic,
   TopicDescription,
 } from './admin-types.js'
+import { checkTopicName } from './arguments.js'
 import { CallDeadline, itemError } from './call-context.js'
 import { type Outcome, retryEach } from './retry-each.js'
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
-
-/** Topic names Kafka accepts (Topic.validate): 1-249 of [a-zA-Z0-9._-], not "." or "..". */
-const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/
-
-export function checkTopicName(name: unknown, argument: string): string {
-  if (typeof name !== 'string' || !LEGAL_TOPIC.test(name) || name === '.' || name === '..') {
-    throw new InvalidArgumentError(
-      argument,
-      `${JSON.stringify(name)} is not a legal topic name (1-249 of a-z A-Z 0-9 . _ -)`,
-    )
-  }
-  return name
-}
 
 function checkUnique(names: readonly string[], argument: string): void {
   const seen = new Set<string>()

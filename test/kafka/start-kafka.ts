@@ -172,7 +172,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<RunningKaf
       )
     }
 
-    const clusterId = randomBytes(16).toString('base64url')
+    const clusterId = newClusterId()
     const formatArgs = scramFormatArgs(options.users ?? [])
     await Promise.all(nodes.map((n) => n.format(clusterId, formatArgs)))
     for (const node of nodes) node.start()
@@ -183,6 +183,18 @@ export async function startKafka(options: KafkaOptions = {}): Promise<RunningKaf
     await rm(root, { recursive: true, force: true })
     forgetRoot()
     throw err
+  }
+}
+
+/**
+ * A Kafka Uuid as StorageTool takes it: 16 random bytes in base64url. Never
+ * one starting with '-', which the tool's argument parser would take for an
+ * option (Kafka's own Uuid.randomUuid skips those too).
+ */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
   }
 }
 

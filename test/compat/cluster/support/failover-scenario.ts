@@ -1,8 +1,6 @@
 import { expect } from 'vitest'
-import { type RunningCluster, startCluster } from '../../../../src/broker/index.js'
-import { Apis } from '../../../../src/protocol/messages/index.js'
-import { WireClient } from '../../../broker/support/wire-client.js'
 import { type ConsumedRecord, GroupMember, type MemberSpec } from '../../groups/support/group-member.js'
+import { type FailoverCluster, PARTITIONS } from './failover-cluster.js'
 import type { StreamingProducer } from './streaming-producer.js'
 
 /**
@@ -17,8 +15,6 @@ import type { StreamingProducer } from './streaming-producer.js'
  * an offset reset all show.
  */
 
-export const TOPIC = 'failover'
-export const PARTITIONS = 3
 const BEFORE_CHANGE = 300
 const AFTER_CHANGE = 100
 /**
@@ -36,29 +32,21 @@ export interface FailoverClients {
   consumer(bootstrap: string, topic: string): MemberSpec
 }
 
-/** A 3-node cluster in memory with the topic created, its partitions led by three different nodes. */
-export async function startFailoverCluster(): Promise<RunningCluster> {
-  const cluster = await startCluster({ nodes: 3, port: 0, logger: 'silent', groupInitialRebalanceDelayMs: 0 })
-  const admin = await WireClient.connect(cluster.nodes[0].bootstrap)
-  try {
-    const r = await admin.send(Apis.CreateTopics, 7, {
-      topics: [{ name: TOPIC, numPartitions: PARTITIONS, replicationFactor: 3 }],
-      timeoutMs: 1000,
-    })
-    expect(r.topics[0].errorCode).toBe(0)
-  } finally {
-    await admin.close()
-  }
-  const leaders = Array.from({ length: PARTITIONS }, (_, p) => cluster.leaderOf(TOPIC, p).leaderId)
-  expect(new Set(leaders).size).toBe(PARTITIONS)
-  return cluster
+/** Before the scenario: every partition led by its own node. */
+export async function expectSpreadLeaders(cluster: FailoverCluster): Promise<void> {
+  const leaders = await Promise.all(
+    Array.from({ length: PARTITIONS }, (_, p) => cluster.leaderOf(p).then((l) => l.leaderId)),
+  )
+  expect(new Set(leaders).size, `leaders ${leaders}`).toBe(PARTITIONS)
 }
 
 export async function produceAndConsumeAcrossFailover(
-  cluster: RunningCluster,
+  cluster: FailoverCluster,
   clients: FailoverClients,
 ): Promise<void> {
-  const consumer = new GroupMember(clients.consumer(cluster.bootstrap, TOPIC))
+  await expectSpreadLeaders(cluster)
+  const topic = cluster.topic
+  const consumer = new GroupMember(clients.consumer(cluster.bootstrap, topic))
   const produced: string[] = []
   const producers: StreamingProducer[] = []
   const batch = (label: string, count: number) => {
@@ -73,7 +61,7 @@ export async function produceAndConsumeAcrossFailover(
     consumer.waitFor(() => consumer.records.length >= atLeast, `${atLeast} records read ${what}`, WAIT_MS)
   /** Runs `change` in the middle of one producer process's life. */
   const across = async (label: string, change: () => Promise<void> | void) => {
-    const producer = clients.producer(cluster.bootstrap, TOPIC)
+    const producer = clients.producer(cluster.bootstrap, topic)
     producers.push(producer)
     producer.send(batch(`${label}-before`, BEFORE_CHANGE))
     await consumed(produced.length - NOT_YET_SENT, `before the change "${label}"`)
@@ -86,23 +74,25 @@ export async function produceAndConsumeAcrossFailover(
     await consumed(produced.length, `after the change "${label}"`)
   }
   try {
-    const first = cluster.replicasOf(TOPIC, 0)[0]
-    await across('move', () => {
-      expect(cluster.moveLeader(TOPIC, 0, cluster.replicasOf(TOPIC, 0)[1]).leaderEpoch).toBe(1)
+    const before = await cluster.leaderOf(0)
+    await across('move', async () => {
+      const second = (await cluster.replicasOf(0)).find((r) => r !== before.leaderId)!
+      const moved = await cluster.moveLeader(0, second)
+      expect(moved.leaderEpoch, 'a new leader, a new leader epoch').toBeGreaterThan(before.leaderEpoch)
     })
     // every partition was written and read through its own leader, and partition 0 through two
     expect(new Set(consumer.records.map((r) => r.partition)).size).toBe(PARTITIONS)
-    expect(cluster.leaderOf(TOPIC, 0).leaderId).not.toBe(first)
+    expect((await cluster.leaderOf(0)).leaderId).not.toBe(before.leaderId)
 
-    const stopped = cluster.leaderOf(TOPIC, 1).leaderId
+    const stopped = (await cluster.leaderOf(1)).leaderId
     await across('stop', async () => {
       await cluster.stopNode(stopped)
-      for (let p = 0; p < PARTITIONS; p++) expect(cluster.leaderOf(TOPIC, p).leaderId).not.toBe(stopped)
+      for (let p = 0; p < PARTITIONS; p++) expect((await cluster.leaderOf(p)).leaderId).not.toBe(stopped)
     })
     await across('start', () => cluster.startNode(stopped))
-    await across('elect', () => {
-      expect(cluster.electPreferredLeaders()).toBeGreaterThan(0)
-      expect(cluster.leaderOf(TOPIC, 1).leaderId).toBe(stopped)
+    await across('elect', async () => {
+      expect(await cluster.electPreferredLeaders()).toBeGreaterThan(0)
+      expect((await cluster.leaderOf(1)).leaderId).toBe(stopped)
     })
   } finally {
     for (const p of producers) p.kill()

@@ -209,3 +209,39 @@ export function setPartitionLeaderEpoch(buf: Buffer, offset: number, epoch: numb
   checkHeaderPresent(buf, offset)
   buf.writeInt32BE(epoch, offset + BatchLayout.PARTITION_LEADER_EPOCH)
 }
+
+/** What a producer decides of a batch's header; the length and CRC follow from the bytes. */
+export interface BatchHeaderFields {
+  readonly baseOffset: bigint
+  readonly partitionLeaderEpoch: number
+  /** Compression type and the timestamp-type, transactional and control bits. */
+  readonly attributes: number
+  readonly lastOffsetDelta: number
+  readonly baseTimestamp: number
+  readonly maxTimestamp: number
+  readonly producerId: bigint
+  readonly producerEpoch: number
+  readonly baseSequence: number
+  readonly recordCount: number
+}
+
+/**
+ * Fills in the fixed header of a whole batch (its first 61 bytes; the
+ * records follow) and seals it with the CRC over everything from the
+ * attributes on. Used by every encoder so the layout lives in one place.
+ */
+export function writeBatchHeader(batch: Buffer, h: BatchHeaderFields): void {
+  batch.writeBigInt64BE(h.baseOffset, BatchLayout.BASE_OFFSET)
+  batch.writeInt32BE(batch.length - LOG_OVERHEAD, BatchLayout.BATCH_LENGTH)
+  batch.writeInt32BE(h.partitionLeaderEpoch, BatchLayout.PARTITION_LEADER_EPOCH)
+  batch.writeInt8(CURRENT_MAGIC, BatchLayout.MAGIC)
+  batch.writeInt16BE(h.attributes, BatchLayout.ATTRIBUTES)
+  batch.writeInt32BE(h.lastOffsetDelta, BatchLayout.LAST_OFFSET_DELTA)
+  batch.writeBigInt64BE(BigInt(h.baseTimestamp), BatchLayout.BASE_TIMESTAMP)
+  batch.writeBigInt64BE(BigInt(h.maxTimestamp), BatchLayout.MAX_TIMESTAMP)
+  batch.writeBigInt64BE(h.producerId, BatchLayout.PRODUCER_ID)
+  batch.writeInt16BE(h.producerEpoch, BatchLayout.PRODUCER_EPOCH)
+  batch.writeInt32BE(h.baseSequence, BatchLayout.BASE_SEQUENCE)
+  batch.writeInt32BE(h.recordCount, BatchLayout.RECORD_COUNT)
+  batch.writeUInt32BE(crc32c(batch.subarray(BatchLayout.ATTRIBUTES)), BatchLayout.CRC)
+}

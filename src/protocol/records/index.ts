@@ -1,5 +1,6 @@
 export {
   BATCH_HEADER_BYTES,
+  type BatchHeaderFields,
   BatchLayout,
   CONTROL_BIT,
   CURRENT_MAGIC,
@@ -16,6 +17,7 @@ export {
   TRANSACTIONAL_BIT,
   validateBatch,
   verifyBatchCrc,
+  writeBatchHeader,
 } from './batch-header.js'
 export { type BatchSpan, type BatchWalkEnd, forEachBatch, iterateBatches } from './batch-iterator.js'
 export {
@@ -36,3 +38,4 @@ export {
   type RecordBatch,
   type RecordBatchOptions,
 } from './record-batch.js'
+export { RecordBatchBuilder, type SealOptions } from './record-batch-builder.js'

@@ -3,15 +3,14 @@ import { Reader } from '../reader.js'
 import { Writer } from '../writer.js'
 import {
   BATCH_HEADER_BYTES,
-  BatchLayout,
   CONTROL_BIT,
-  CURRENT_MAGIC,
   LOG_OVERHEAD,
   type RecordBatchHeader,
   TIMESTAMP_TYPE_BIT,
   TimestampType,
   TRANSACTIONAL_BIT,
   validateBatch,
+  writeBatchHeader,
 } from './batch-header.js'
 import {
   type CompressionCodec,
@@ -19,7 +18,6 @@ import {
   compressionCodec,
   DEFAULT_MAX_DECOMPRESSED_BYTES,
 } from './compression/index.js'
-import { crc32c } from './crc32c.js'
 import {
   type DecodedRecord,
   MIN_RECORD_BYTES,
@@ -178,22 +176,18 @@ function assembleBatch(plan: BatchPlan, payload: Buffer): Buffer {
     batch = Buffer.allocUnsafe(BATCH_HEADER_BYTES + payload.length)
     payload.copy(batch, BATCH_HEADER_BYTES)
   }
-  batch.writeBigInt64BE(checkInt64(options.baseOffset ?? 0n, 'baseOffset'), BatchLayout.BASE_OFFSET)
-  batch.writeInt32BE(batch.length - LOG_OVERHEAD, BatchLayout.BATCH_LENGTH)
-  batch.writeInt32BE(
-    checkInt(options.partitionLeaderEpoch ?? -1, 32, 'partitionLeaderEpoch'),
-    BatchLayout.PARTITION_LEADER_EPOCH,
-  )
-  batch.writeInt8(CURRENT_MAGIC, BatchLayout.MAGIC)
-  batch.writeInt16BE(plan.attributes, BatchLayout.ATTRIBUTES)
-  batch.writeInt32BE(plan.lastOffsetDelta, BatchLayout.LAST_OFFSET_DELTA)
-  batch.writeBigInt64BE(BigInt(plan.baseTimestamp), BatchLayout.BASE_TIMESTAMP)
-  batch.writeBigInt64BE(BigInt(plan.maxTimestamp), BatchLayout.MAX_TIMESTAMP)
-  batch.writeBigInt64BE(checkInt64(options.producerId ?? -1n, 'producerId'), BatchLayout.PRODUCER_ID)
-  batch.writeInt16BE(checkInt(options.producerEpoch ?? -1, 16, 'producerEpoch'), BatchLayout.PRODUCER_EPOCH)
-  batch.writeInt32BE(checkInt(options.baseSequence ?? -1, 32, 'baseSequence'), BatchLayout.BASE_SEQUENCE)
-  batch.writeInt32BE(plan.recordCount, BatchLayout.RECORD_COUNT)
-  batch.writeUInt32BE(crc32c(batch.subarray(BatchLayout.ATTRIBUTES)), BatchLayout.CRC)
+  writeBatchHeader(batch, {
+    baseOffset: checkInt64(options.baseOffset ?? 0n, 'baseOffset'),
+    partitionLeaderEpoch: checkInt(options.partitionLeaderEpoch ?? -1, 32, 'partitionLeaderEpoch'),
+    attributes: plan.attributes,
+    lastOffsetDelta: plan.lastOffsetDelta,
+    baseTimestamp: plan.baseTimestamp,
+    maxTimestamp: plan.maxTimestamp,
+    producerId: checkInt64(options.producerId ?? -1n, 'producerId'),
+    producerEpoch: checkInt(options.producerEpoch ?? -1, 16, 'producerEpoch'),
+    baseSequence: checkInt(options.baseSequence ?? -1, 32, 'baseSequence'),
+    recordCount: plan.recordCount,
+  })
   return batch
 }
 

@@ -18,8 +18,14 @@ export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
  */
 export interface CompressionCodec {
   readonly name: string
-  compress(data: Buffer): Buffer
-  compressAsync(data: Buffer): Promise<Buffer>
+  /**
+   * The levels `compress` takes (`compression.gzip.level`, `compression.zstd.level`);
+   * null for codecs whose library has one speed only (snappy, and lz4 here).
+   */
+  readonly levels: { readonly min: number; readonly max: number; readonly default: number } | null
+  /** `level` is ignored by codecs without levels; the default level when left out. */
+  compress(data: Buffer, level?: number): Buffer
+  compressAsync(data: Buffer, level?: number): Promise<Buffer>
   decompress(data: Buffer, maxBytes: number): Buffer
   decompressAsync(data: Buffer, maxBytes: number): Promise<Buffer>
 }

@@ -33,8 +33,10 @@ function checked(out: Buffer, maxBytes: number): Buffer {
  */
 export const gzipCodec: CompressionCodec = {
   name: 'gzip',
-  compress: (data) => gzipSync(data),
-  compressAsync: (data) => gzipAsync(data),
+  // zlib's levels; Kafka's default (-1) is zlib's own default, 6
+  levels: { min: 1, max: 9, default: 6 },
+  compress: (data, level) => gzipSync(data, level === undefined ? undefined : { level }),
+  compressAsync: (data, level) => gzipAsync(data, level === undefined ? {} : { level }),
   decompress(data, maxBytes) {
     try {
       return checked(gunzipSync(data, inflateOptions(maxBytes)), maxBytes)

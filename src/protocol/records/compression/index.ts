@@ -26,6 +26,7 @@ export const COMPRESSION_TYPE_MASK = 0x07
 /** Passes bytes through; lets callers treat "no compression" like any codec. */
 const noneCodec: CompressionCodec = {
   name: 'none',
+  levels: null,
   compress: (data) => data,
   compressAsync: async (data) => data,
   decompress: (data) => data,

@@ -278,6 +278,8 @@ function joinBlocks(frames: readonly Lz4Frame[], outputs: readonly Buffer[], max
  */
 export const lz4Codec: CompressionCodec = {
   name: 'lz4',
+  // the binding has one speed; Kafka's compression.lz4.level has no equivalent here
+  levels: null,
   compress: (data) => compressFrameSync(data),
   compressAsync: (data) => compressFrame(data),
   decompress(data, maxBytes) {

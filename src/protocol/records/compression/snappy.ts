@@ -122,6 +122,7 @@ async function uncompressBlock(block: Buffer): Promise<Buffer> {
  */
 export const snappyCodec: CompressionCodec = {
   name: 'snappy',
+  levels: null,
   compress: (data) => frame(inputBlocks(data).map((block) => compressSync(block))),
   async compressAsync(data) {
     return frame(await Promise.all(inputBlocks(data).map((block) => compress(block))))

@@ -89,8 +89,11 @@ function decompressBounded(data: Buffer, maxBytes: number): Buffer {
  */
 export const zstdCodec: CompressionCodec = {
   name: 'zstd',
-  compress: (data) => compress(data),
-  compressAsync: async (data) => compress(data),
+  // Kafka's range for compression.zstd.level (negative levels are the fast ones); default 3
+  levels: { min: -131072, max: 22, default: 3 },
+  compress: (data, level) => compress(data, level === undefined ? undefined : { compressionLevel: level }),
+  compressAsync: async (data, level) =>
+    compress(data, level === undefined ? undefined : { compressionLevel: level }),
   decompress: decompressBounded,
   decompressAsync: async (data, maxBytes) => decompressBounded(data, maxBytes),
 }

@@ -3,7 +3,9 @@ import { resolveClusterId } from './cluster-id.js'
 import { prepareDataDir } from './data-dir.js'
 import { PartitionWatchers } from './fetch/partition-watchers.js'
 import { GroupCoordinator } from './groups/group-coordinator.js'
+import { MemoryBudget, type MemoryRelease, type MemoryStats } from './log/memory-budget.js'
 import { createLogFactory } from './log-factory.js'
+import { RateLimitedLog } from './network/rate-limited-log.js'
 import type { ResolvedBrokerOptions } from './options.js'
 import { ProducerIdAllocator } from './producers/producer-id-allocator.js'
 import { ProducerIdManager } from './producers/producer-id-manager.js'
@@ -26,6 +28,8 @@ export class BrokerState {
   readonly producerIds: ProducerIdManager
   readonly producerStates: ProducerStateRegistry
   readonly clusterId: string
+  /** The memory engine's byte budget; holds nothing with a data directory. */
+  readonly memoryBudget: MemoryBudget
   private retentionTimer: NodeJS.Timeout | undefined
 
   constructor(
@@ -36,9 +40,14 @@ export class BrokerState {
     if (options.dataDir !== undefined) prepareDataDir(options.dataDir)
     const logger = options.logger
     this.watchers = new PartitionWatchers(clock)
+    const releaseLog = new RateLimitedLog(logger, clock, 'warn', RELEASE_LOG_INTERVAL_MS)
+    this.memoryBudget = new MemoryBudget(
+      options.memoryBudgetBytes === -1 ? Number.POSITIVE_INFINITY : options.memoryBudgetBytes,
+      (release) => releaseLog.log(describeRelease(release)),
+    )
     this.topics = new TopicStore(
       options.dataDir,
-      createLogFactory(options, clock),
+      createLogFactory(options, clock, this.memoryBudget),
       logger,
       topicDefaults(options),
     )
@@ -65,6 +74,19 @@ export class BrokerState {
 
   get logger() {
     return this.options.logger
+  }
+
+  /** The memory engine's budget and what it released (the counters tests and operators read). */
+  memoryStats(): MemoryStats {
+    return this.memoryBudget.stats()
+  }
+
+  /** How the start line describes where records are kept. */
+  describeStorage(): string {
+    const { dataDir, memoryBudgetBytes } = this.options
+    if (dataDir) return `data in ${dataDir}`
+    if (memoryBudgetBytes === -1) return 'in memory, no memory budget'
+    return `in memory, memory budget ${mebibytes(memoryBudgetBytes)}: the oldest records of the largest partitions go first when it is full`
   }
 
   /** Loads topics and groups from the data directory and starts retention. */
@@ -108,6 +130,26 @@ export class BrokerState {
     await this.topics.close()
     await groupsClosed
   }
+}
+
+/** At most one "memory budget reached" line per minute; it counts the releases it did not report. */
+const RELEASE_LOG_INTERVAL_MS = 60_000
+
+function mebibytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024)
+  return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`
+}
+
+function describeRelease(r: MemoryRelease): string {
+  const shown = r.partitions
+    .slice(0, 3)
+    .map((p) => `${p.name} (log start now ${p.logStartOffset})`)
+    .join(', ')
+  const more = r.partitions.length > 3 ? ` and ${r.partitions.length - 3} more` : ''
+  return (
+    `memory budget of ${mebibytes(r.budgetBytes)} reached: released ${mebibytes(r.bytes)} ` +
+    `(${r.batches} oldest batches) of ${shown}${more}; consumers behind a log start get OFFSET_OUT_OF_RANGE`
+  )
 }
 
 /** Topic config defaults that come from the broker's options (Kafka's log.* settings). */

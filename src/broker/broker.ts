@@ -3,6 +3,7 @@ import { BrokerState } from './broker-state.js'
 import { type Clock, systemClock } from './clock.js'
 import { singleNodeView } from './cluster/cluster-view.js'
 import { type BrokerFaults, FaultControls, faultInjectionOff } from './faults/broker-faults.js'
+import type { MemoryStats } from './log/memory-budget.js'
 import { type BrokerOptions, resolveBrokerOptions } from './options.js'
 
 export interface RunningBroker {
@@ -15,6 +16,11 @@ export interface RunningBroker {
    * with the `faultInjection: true` option; otherwise reading it throws.
    */
   readonly faults: BrokerFaults
+  /**
+   * The memory engine's budget (`memoryBudgetBytes`), what it holds now and
+   * what the budget released so far; with a data directory it holds nothing.
+   */
+  readonly memory: MemoryStats
   /** Stops accepting, answers what is in flight, flushes the logs and releases everything. */
   close(): Promise<void>
 }
@@ -37,9 +43,7 @@ export async function startBroker(
     await state.close(state.releaseWaiters())
     throw err
   }
-  resolved.logger.info(
-    `listening on ${node.bootstrap} (${resolved.dataDir ? `data in ${resolved.dataDir}` : 'in memory'})`,
-  )
+  resolved.logger.info(`listening on ${node.bootstrap} (${state.describeStorage()})`)
   const faults = resolved.faults && new FaultControls(resolved.faults, () => [node.nodeId])
   return new EmbeddedBroker(state, node, faults)
 }
@@ -55,6 +59,10 @@ class EmbeddedBroker implements RunningBroker {
 
   get faults(): BrokerFaults {
     return this.faultControls ?? faultInjectionOff()
+  }
+
+  get memory(): MemoryStats {
+    return this.state.memoryStats()
   }
 
   get host(): string {

@@ -21,6 +21,7 @@ export {
 } from './faults/broker-faults.js'
 export type { FaultHandle } from './faults/fault.js'
 export type { FiredCounts } from './faults/fault-injector.js'
+export type { MemoryStats } from './log/memory-budget.js'
 export type { Logger, LogLevel } from './logger.js'
 export type { ConnectionLimitOptions } from './network/limits.js'
 export type { BrokerOptions } from './options.js'

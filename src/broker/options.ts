@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os'
 import {
   type ResolvedSecurityOptions,
   resolveSecurityOptions,
@@ -6,6 +7,7 @@ import {
 import { BrokerConfigError } from './config-error.js'
 import type { FaultInjector } from './faults/fault-injector.js'
 import { resolveFaultInjection } from './faults/fault-option.js'
+import { defaultMemoryBudget } from './log/memory-budget.js'
 import type { FsyncPolicy } from './log/partition-log.js'
 import { type Logger, type LogLevel, silentLogger, stderrLogger } from './logger.js'
 import { type ConnectionLimitOptions, resolveConnectionLimits } from './network/limits.js'
@@ -30,6 +32,14 @@ export interface BrokerOptions extends SecurityOptions, ConnectionLimitOptions {
   segmentBytes?: number
   /** Default `segment.ms` (`log.roll.ms`). Default 7 days. */
   segmentMs?: number
+  /**
+   * Without a data directory: the most the memory engine holds, over every
+   * partition (batch bytes plus a per-batch overhead). When it is reached the
+   * oldest batches of the partitions holding most are released and their log
+   * start offsets move, as retention does. -1 for none. Default 512 MiB or a
+   * quarter of the machine's memory, whichever is less. Ignored with `dataDir`.
+   */
+  memoryBudgetBytes?: number
   /** How often retention runs (`log.retention.check.interval.ms`). Default 5 minutes. */
   retentionCheckIntervalMs?: number
   /** When the disk engine fsyncs: `never`, every `flushIntervalMs`, or `always` before acknowledging. Default `interval`. */
@@ -79,12 +89,24 @@ export type ResolvedBrokerOptions = Required<
   }
 
 const DAY_MS = 24 * 60 * 60 * 1000
+const MIN_MEMORY_BUDGET = 1024 * 1024
 
 function integer(key: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value))
     throw new BrokerConfigError(key, `must be an integer, got ${String(value)}`)
   if (value < min || value > max)
     throw new BrokerConfigError(key, `must be between ${min} and ${max}, got ${value}`)
+  return value
+}
+
+function memoryBudget(value: unknown): number {
+  if (value === undefined) return defaultMemoryBudget(totalmem())
+  if (value === -1) return -1
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < MIN_MEMORY_BUDGET)
+    throw new BrokerConfigError(
+      'memoryBudgetBytes',
+      `must be -1 (no budget) or an integer of at least ${MIN_MEMORY_BUDGET} (1 MiB), got ${String(value)}`,
+    )
   return value
 }
 
@@ -134,6 +156,7 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     retentionBytes: integer('retentionBytes', options.retentionBytes ?? -1, -1),
     segmentBytes: integer('segmentBytes', options.segmentBytes ?? 1024 * 1024 * 1024, 14, 2 ** 31 - 1),
     segmentMs: integer('segmentMs', options.segmentMs ?? 7 * DAY_MS, 1),
+    memoryBudgetBytes: memoryBudget(options.memoryBudgetBytes),
     retentionCheckIntervalMs: integer(
       'retentionCheckIntervalMs',
       options.retentionCheckIntervalMs ?? 300_000,

@@ -79,3 +79,24 @@ describe('sluice broker --data-dir', () => {
     )
   })
 })
+
+describe('sluice broker --memory-budget-bytes', () => {
+  let broker: BrokerProcess | undefined
+  afterEach(() => {
+    broker?.child.kill('SIGKILL')
+  })
+
+  it('sets the memory budget, reported in the start line', async () => {
+    broker = await spawnBroker(['--log-level', 'info', '--memory-budget-bytes', '64MiB'])
+    expect(broker.stderr()).toContain('in memory, memory budget 64 MiB')
+  })
+
+  it('rejects a value that is not a size, with its name', async () => {
+    await expect(spawnBroker(['--memory-budget-bytes', 'lots'], 10_000)).rejects.toThrow(
+      /--memory-budget-bytes must be bytes/,
+    )
+    await expect(spawnBroker(['--memory-budget-bytes', '1000'], 10_000)).rejects.toThrow(
+      /invalid broker option memoryBudgetBytes/,
+    )
+  })
+})

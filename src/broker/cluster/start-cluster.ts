@@ -2,6 +2,7 @@ import { BrokerNode } from '../broker-node.js'
 import { BrokerState } from '../broker-state.js'
 import { type Clock, systemClock } from '../clock.js'
 import { type BrokerFaults, FaultControls, faultInjectionOff } from '../faults/broker-faults.js'
+import type { MemoryStats } from '../log/memory-budget.js'
 import { resolveBrokerOptions } from '../options.js'
 import { ClusterLeadership } from './cluster-leadership.js'
 import { clusterNodeView } from './cluster-node-view.js'
@@ -53,6 +54,8 @@ export interface RunningCluster {
   startNode(nodeId: number): Promise<void>
   /** Kafka's preferred-leader election: moves every partition back to its preferred replica if that is up. Returns how many moved. */
   electPreferredLeaders(): number
+  /** The shared memory engine's budget and what it released (as on a lone broker). */
+  readonly memory: MemoryStats
   /**
    * TEST ONLY: the fault injection controls (faults/broker-faults.ts), for
    * every node; `hold` and `release` take a node id. Only with the
@@ -100,7 +103,7 @@ export async function startCluster(
   const faults = resolved.faults && new FaultControls(resolved.faults, () => nodeIds)
   const cluster = new TestCluster(state, leadership, nodes, faults)
   resolved.logger.info(
-    `cluster of ${count} nodes listening on ${cluster.bootstrap} (${resolved.dataDir ? `data in ${resolved.dataDir}` : 'in memory'}, shared by every node)`,
+    `cluster of ${count} nodes listening on ${cluster.bootstrap} (${state.describeStorage()}; shared by every node)`,
   )
   return cluster
 }
@@ -123,6 +126,10 @@ class TestCluster implements RunningCluster {
 
   get bootstrap(): string {
     return [...this.byId.values()].map((n) => n.bootstrap).join(',')
+  }
+
+  get memory(): MemoryStats {
+    return this.state.memoryStats()
   }
 
   get nodes(): ClusterNodeInfo[] {

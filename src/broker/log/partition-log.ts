@@ -1,5 +1,6 @@
 import type { RecordBatchHeader } from '../../protocol/records/batch-header.js'
 import type { Clock } from '../clock.js'
+import type { MemoryBudget } from './memory-budget.js'
 
 /**
  * One partition's append-only log of record batches, kept verbatim.
@@ -142,4 +143,8 @@ export interface PartitionLogOptions extends LogSettings {
   clock?: Clock
   /** Written into appended batches that do not bring their own (`AppendBatchInfo.leaderEpoch`); 0 when absent. */
   leaderEpoch?: number
+  /** Memory engine only: the broker-wide byte budget this log counts against. */
+  memoryBudget?: MemoryBudget
+  /** `topic-partition`, for log lines. */
+  name?: string
 }

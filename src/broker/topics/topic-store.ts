@@ -8,8 +8,15 @@ import { logSettingsOf } from './log-settings.js'
 import type { Partition, Topic } from './topic.js'
 import { TopicConfig } from './topic-config.js'
 
-/** Opens (creating or recovering) the log of one partition; `dir` is undefined for the memory engine. */
-export type PartitionLogFactory = (dir: string | undefined, config: TopicConfig) => Promise<PartitionLog>
+/**
+ * Opens (creating or recovering) the log of one partition; `dir` is undefined
+ * for the memory engine, `name` is `topic-partition` for log lines.
+ */
+export type PartitionLogFactory = (
+  dir: string | undefined,
+  config: TopicConfig,
+  name: string,
+) => Promise<PartitionLog>
 
 interface StoredTopic {
   name: string
@@ -190,7 +197,7 @@ export class TopicStore {
   ): Promise<Partition> {
     const dir = this.dataDir ? join(this.dataDir, `${topic}-${index}`) : undefined
     if (dir && fresh) rmSync(dir, { recursive: true, force: true })
-    const log = await this.openLog(dir, config)
+    const log = await this.openLog(dir, config, `${topic}-${index}`)
     return { topic, index, log, watchKey: PartitionWatchers.key(topic, index) }
   }
 

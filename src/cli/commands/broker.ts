@@ -14,6 +14,19 @@ function integerArg(name: string) {
   }
 }
 
+const UNITS: Record<string, number> = { '': 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }
+
+/** Bytes as a plain integer or with a KiB/MiB/GiB suffix (`512MiB`); -1 for none. */
+function budgetArg(value: string): number {
+  if (value === '-1') return -1
+  const match = /^(\d+)(KiB|MiB|GiB)?$/.exec(value)
+  if (!match)
+    throw new InvalidArgumentError(
+      '--memory-budget-bytes must be bytes, e.g. 536870912 or 512MiB, or -1 for none',
+    )
+  return Number(match[1]) * UNITS[match[2] ?? '']
+}
+
 function usersFileArg(path: string): UserSpec[] {
   try {
     return readUsersFile(path)
@@ -42,6 +55,7 @@ interface BrokerCommandOptions {
   fsync: 'never' | 'interval' | 'always'
   logLevel: LogLevel
   groupInitialRebalanceDelayMs: number
+  memoryBudgetBytes?: number
   nodes?: number
 }
 
@@ -86,6 +100,11 @@ export function registerBrokerCommand(program: Command): void {
       3000,
     )
     .option(
+      '--memory-budget-bytes <bytes>',
+      'without --data-dir: most bytes of records kept in memory, oldest released first (e.g. 256MiB; -1 for none; default 512MiB or a quarter of RAM)',
+      budgetArg,
+    )
+    .option(
       '--users <file>',
       'JSON file of SASL users [{"name","password","mechanism"}]: turns authentication on',
       usersFileArg,
@@ -121,6 +140,7 @@ export function registerBrokerCommand(program: Command): void {
           fsync: opts.fsync,
           logger: opts.logLevel,
           groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs,
+          memoryBudgetBytes: opts.memoryBudgetBytes,
         })
       } catch (err) {
         // a bad option or a port in use is the user's to fix: say what, without a stack trace

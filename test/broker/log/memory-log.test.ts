@@ -40,14 +40,19 @@ describe('MemoryPartitionLog', () => {
     expect(stored.length).toBe(original.length)
   })
 
-  it("stores a small batch in memory of its own, not in a block of Node's shared buffer pool", () => {
+  it("stores small batches together in the log's own chunks, not in Node's shared buffer pool", () => {
     const log = new MemoryPartitionLog({ retention: NO_RETENTION, segment })
-    const { batch, info } = makeBatch()
-    const request = Buffer.concat([Buffer.alloc(7), batch, Buffer.alloc(8_000)])
-    log.append(request.subarray(7, 7 + batch.length), info)
-    const stored = log.read(0, 1)[0]
-    // a pooled copy would share an 8 KiB ArrayBuffer with unrelated allocations and keep it alive
-    expect(stored.buffer.byteLength).toBe(stored.length)
+    const stored: Buffer[] = []
+    for (let i = 0; i < 3; i++) {
+      const { batch, info } = makeBatch({ tag: i })
+      const request = Buffer.concat([Buffer.alloc(7), batch, Buffer.alloc(8_000)])
+      log.append(request.subarray(7, 7 + batch.length), info)
+      stored.push(log.read(i, 1)[0])
+    }
+    // one chunk of the log's arena holds all three (a pooled copy would share Node's 8 KiB pool)
+    expect(new Set(stored.map((b) => b.buffer)).size).toBe(1)
+    expect(stored[0].buffer.byteLength).not.toBe(Buffer.poolSize)
+    expect(log.heldBytes).toBeLessThan(8192)
   })
 
   it('drops whole batches only when the time retention of each has passed, oldest first', () => {

@@ -35,6 +35,18 @@ describe('embedded broker: versions and topic administration', () => {
     }
   })
 
+  it('advertises the config, offset and cluster admin APIs at the ranges Kafka 4.1 serves', async () => {
+    const r = await client.send(Apis.ApiVersions, 3, {
+      clientSoftwareName: 'sluice-test',
+      clientSoftwareVersion: '1',
+    })
+    const byKey = new Map(r.apiKeys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion]]))
+    expect(byKey.get(Apis.AlterConfigs.key)).toEqual([0, 2])
+    expect(byKey.get(Apis.IncrementalAlterConfigs.key)).toEqual([0, 1])
+    expect(byKey.get(Apis.OffsetDelete.key)).toEqual([0, 0])
+    expect(byKey.get(Apis.DescribeCluster.key)).toEqual([0, 2])
+  })
+
   it('answers an unsupported ApiVersions version in v0 form with UNSUPPORTED_VERSION and the full list', async () => {
     const { encodeRequest } = await import('../../src/protocol/frames.js')
     const { Writer } = await import('../../src/protocol/writer.js')

@@ -2,6 +2,8 @@ import type { Clock } from '../flow/clock.js'
 import { Admin } from './admin/admin.js'
 import { type KafkaOptions, type ResolvedKafkaOptions, resolveKafkaOptions } from './client-options.js'
 import { Cluster } from './cluster/cluster.js'
+import { Producer } from './producer/producer.js'
+import { type ProducerOptions, resolveProducerOptions } from './producer/producer-options.js'
 
 /**
  * The entry point: one set of connection settings (bootstrap brokers,
@@ -22,5 +24,10 @@ export class Kafka {
   /** A new admin client. */
   admin(): Admin {
     return new Admin(new Cluster(this.options))
+  }
+
+  /** A new producer; its options are checked here (ClientConfigError names a bad one). */
+  producer(options: ProducerOptions = {}): Producer {
+    return new Producer(new Cluster(this.options), resolveProducerOptions(options, this.options))
   }
 }

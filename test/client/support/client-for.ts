@@ -32,6 +32,16 @@ export class ClientHarness {
     return admin
   }
 
+  producer(
+    options: Partial<KafkaOptions> & { brokers: KafkaOptions['brokers'] },
+    producerOptions: Parameters<Kafka['producer']>[0] = {},
+    clock?: Clock,
+  ) {
+    const producer = this.kafka(options, clock).producer(producerOptions)
+    this.closers.push(() => producer.close({ timeoutMs: 2_000 }))
+    return producer
+  }
+
   async closeAll(): Promise<void> {
     await Promise.allSettled(this.closers.splice(0).map((close) => close()))
   }

@@ -110,6 +110,20 @@ async function join(client: WireClient, groupId: string, memberId = '') {
   return r
 }
 
+/** An idempotent producer's InitProducerId, retried while a Kafka node still fetches its first block of ids. */
+async function initProducerId(client: WireClient, producerId: bigint, producerEpoch: number) {
+  for (let attempt = 0; ; attempt++) {
+    const r = await client.send(Apis.InitProducerId, 4, {
+      transactionalId: null,
+      transactionTimeoutMs: 60_000,
+      producerId,
+      producerEpoch,
+    })
+    if (r.errorCode !== 14 || attempt > 50) return r
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
 export const WIRE_CASES: readonly WireCase[] = [
   {
     name: 'Metadata v12 for an unknown topic without auto-creation',
@@ -661,6 +675,26 @@ export const WIRE_CASES: readonly WireCase[] = [
           .filter((g) => g.groupId === `listed-${u}`)
           .map((g) => [g.protocolType, g.groupState]),
       }
+    },
+  },
+  {
+    name: 'InitProducerId v4 presenting the id and epoch just handed out (KIP-360)',
+    async ask(c) {
+      const first = await initProducerId(c, -1n, -1)
+      const again = await initProducerId(c, first.producerId, first.producerEpoch)
+      return {
+        errorCode: again.errorCode,
+        sameId: again.producerId === first.producerId,
+        epoch: again.producerEpoch,
+      }
+    },
+  },
+  {
+    name: 'InitProducerId v4 presenting an id with an epoch it never had',
+    async ask(c) {
+      const first = await initProducerId(c, -1n, -1)
+      const wrong = await initProducerId(c, first.producerId, first.producerEpoch + 5)
+      return { errorCode: wrong.errorCode, epoch: wrong.producerEpoch }
     },
   },
   {

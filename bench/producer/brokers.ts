@@ -1,0 +1,57 @@
+import { KAFKA_VERSION, kafkaAvailability } from '../../test/kafka/kafka-install.js'
+import { startKafka } from '../../test/kafka/start-kafka.js'
+import { BrokerProcess } from '../broker/broker-process.js'
+import type { BrokerId } from './settings.js'
+
+/**
+ * The two brokers the producers write to, each in a process of its own so
+ * that no client's figures include broker work: `sluice broker` (memory
+ * engine, as bench/broker starts it) and one Apache Kafka node (KRaft, the
+ * test rig's JVM settings). The pid is there to charge broker CPU to runs.
+ */
+
+export interface BrokerTarget {
+  id: BrokerId
+  label: string
+  bootstrap: string
+  pid: number
+  stop(): Promise<void>
+}
+
+export type TargetOrSkip = { target: BrokerTarget } | { skipped: string }
+
+async function startEmbedded(): Promise<BrokerTarget> {
+  const broker = await BrokerProcess.start({})
+  return {
+    id: 'embedded',
+    label: 'embedded broker (`sluice broker`, memory engine, own process)',
+    bootstrap: broker.bootstrap,
+    pid: broker.pid,
+    stop: () => broker.stop(),
+  }
+}
+
+async function startApacheKafka(): Promise<TargetOrSkip> {
+  const availability = kafkaAvailability()
+  if (!availability.available) return { skipped: `Apache Kafka left out: ${availability.reason}` }
+  const kafka = await startKafka({ brokers: 1 })
+  const pid = kafka.nodes[0]?.pid
+  if (pid === undefined) {
+    await kafka.close()
+    throw new Error('the Kafka node has no pid')
+  }
+  return {
+    target: {
+      id: 'kafka',
+      label: `Apache Kafka ${KAFKA_VERSION} (1 KRaft node, own JVM)`,
+      bootstrap: kafka.bootstrap,
+      pid,
+      stop: () => kafka.close(),
+    },
+  }
+}
+
+export async function startTarget(id: BrokerId): Promise<TargetOrSkip> {
+  if (id === 'embedded') return { target: await startEmbedded() }
+  return startApacheKafka()
+}

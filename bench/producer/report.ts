@@ -1,0 +1,187 @@
+import { VALUE_BYTES } from '../broker/workload.js'
+import { formatBytes, formatInteger, formatPercent, formatSi, type Table } from '../support/table.js'
+import type { BrokerTarget } from './brokers.js'
+import type { MemoryPeaks } from './children/child-protocol.js'
+import type { ClientDefinition } from './clients.js'
+import type { AckProfile, CaseRun } from './run-case.js'
+
+/**
+ * The producer table for one broker and the targets beside it. Every figure
+ * is the median over the runs that passed verification, each metric on its
+ * own; a case with a failed run says so instead of hiding it. Within an
+ * acks group the fastest Sluice row is the baseline the others are
+ * compared to.
+ */
+
+export interface CaseSummary {
+  client: ClientDefinition
+  ack: AckProfile
+  runs: readonly CaseRun[]
+  passed: number
+  /** Medians over the passing runs; null when none passed. */
+  rate: number | null
+  spread: number
+  peakRssBytes: number
+  cpuSeconds: number
+  brokerCpuSeconds: number
+  method: string
+  /** Medians of the sampled heap peaks, for clients that sample them. */
+  memory?: MemoryPeaks
+  firstError?: string
+}
+
+export const RSS_TARGET_BYTES = 80 * 1024 * 1024
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+export function summarize(
+  client: ClientDefinition,
+  ack: AckProfile,
+  runs: readonly CaseRun[],
+  records: number,
+): CaseSummary {
+  const ok = runs.filter((r) => r.ok)
+  const failed = runs.find((r) => !r.ok)
+  const rates = ok.map((r) => records / r.seconds)
+  const rate = ok.length > 0 ? median(rates) : null
+  return {
+    client,
+    ack,
+    runs,
+    passed: ok.length,
+    rate,
+    spread: rate ? (Math.max(...rates) - Math.min(...rates)) / rate : 0,
+    peakRssBytes: ok.length > 0 ? median(ok.map((r) => r.peakRssBytes)) : 0,
+    cpuSeconds: ok.length > 0 ? median(ok.map((r) => r.cpuSeconds)) : 0,
+    brokerCpuSeconds: ok.length > 0 ? median(ok.map((r) => r.brokerCpuSeconds)) : 0,
+    method: ok[0]?.method ?? '',
+    memory: medianMemory(ok),
+    firstError: failed?.error,
+  }
+}
+
+function medianMemory(runs: readonly CaseRun[]): MemoryPeaks | undefined {
+  const sampled = runs.flatMap((r) => (r.memory ? [r.memory] : []))
+  if (sampled.length === 0) return undefined
+  return {
+    heapTotal: median(sampled.map((m) => m.heapTotal)),
+    heapUsed: median(sampled.map((m) => m.heapUsed)),
+    external: median(sampled.map((m) => m.external)),
+  }
+}
+
+function isSluice(s: CaseSummary): boolean {
+  return s.client.id.startsWith('sluice')
+}
+
+/** The fastest Sluice way of the group: what "Sluice" means in the ratios and the targets. */
+export function sluiceBaseline(group: readonly CaseSummary[]): CaseSummary | undefined {
+  return group.filter((s) => isSluice(s) && s.rate !== null).sort((a, b) => (b.rate ?? 0) - (a.rate ?? 0))[0]
+}
+
+function ratioCell(s: CaseSummary, baseline: CaseSummary | undefined): string {
+  if (s === baseline) return 'baseline'
+  if (!baseline?.rate || !s.rate) return ''
+  return `${(baseline.rate / s.rate).toFixed(2)}x`
+}
+
+export function producerTable(
+  target: BrokerTarget,
+  groups: readonly (readonly CaseSummary[])[],
+  records: number,
+  runs: number,
+): Table {
+  const rows: (string[] | null)[] = []
+  const notes: string[] = []
+  for (const group of groups) {
+    if (rows.length > 0) rows.push(null)
+    const baseline = sluiceBaseline(group)
+    for (const s of group) {
+      const runsCell = s.passed === s.runs.length ? `${s.passed}` : `${s.passed}/${s.runs.length}`
+      if (s.rate === null) {
+        rows.push([s.ack.label, s.client.label, 'failed', '', '', '', '', '', '', runsCell, ''])
+      } else {
+        rows.push([
+          s.ack.label,
+          s.client.label,
+          formatSi(s.rate),
+          ((s.rate * VALUE_BYTES) / 1e6).toFixed(1),
+          formatPercent(s.spread),
+          formatBytes(s.peakRssBytes),
+          `${s.cpuSeconds.toFixed(2)} s`,
+          ((s.cpuSeconds * 1e6) / records).toFixed(2),
+          `${s.brokerCpuSeconds.toFixed(2)} s`,
+          runsCell,
+          ratioCell(s, baseline),
+        ])
+      }
+      if (s.memory) {
+        notes.push(
+          `${s.ack.label}, ${s.client.label}: peaks sampled while producing: V8 heap ${formatBytes(s.memory.heapTotal)} (used ${formatBytes(s.memory.heapUsed)}), outside the heap (Buffers) ${formatBytes(s.memory.external)}`,
+        )
+      }
+      if (s.firstError) notes.push(`FAILED ${s.ack.label}, ${s.client.label}: ${s.firstError}`)
+    }
+  }
+  return {
+    title: `Producers → ${target.label}: ${formatInteger(records)} records of ${VALUE_BYTES} B, 3 partitions, median of ${runs} run(s)`,
+    columns: [
+      { header: 'acks' },
+      { header: 'client' },
+      { header: 'records/s', align: 'right' },
+      { header: 'MB/s', align: 'right' },
+      { header: 'spread', align: 'right' },
+      { header: 'client peak RSS', align: 'right' },
+      { header: 'client CPU', align: 'right' },
+      { header: 'CPU µs/rec', align: 'right' },
+      { header: 'broker CPU', align: 'right' },
+      { header: 'runs ok', align: 'right' },
+      { header: 'Sluice/this', align: 'right' },
+    ],
+    rows,
+    notes: [
+      'Sluice/this = rate of the fastest Sluice row of the group (the baseline) / rate of this row: above 1 Sluice is faster.',
+      `MB/s counts record values (${VALUE_BYTES} B each, 10^6 B per MB). spread = (fastest - slowest) / median rate.`,
+      'client peak RSS = VmHWM of the client process (start-up included); client CPU = user + system of every thread of',
+      "the client process while it produced (kcat: spawn to exit); broker CPU = the broker process's over the client's whole run.",
+      'runs ok = runs whose topic held exactly the records produced and the client acknowledged all of them (others are left out).',
+      ...notes,
+    ],
+  }
+}
+
+function check(ok: boolean): string {
+  return ok ? 'met' : 'MISSED'
+}
+
+/** The issue's goals, stated against this broker's numbers. */
+export function targetLines(target: BrokerTarget, groups: readonly (readonly CaseSummary[])[]): string[] {
+  const lines = [`Targets on ${target.label}:`]
+  for (const group of groups) {
+    const sluice = sluiceBaseline(group)
+    const label = group[0]?.ack.label ?? ''
+    if (!sluice?.rate) {
+      lines.push(`  ${label}: no Sluice run passed`)
+      continue
+    }
+    const versus = (id: string, goal: number, name: string) => {
+      const other = group.find((s) => s.client.id === id)
+      if (!other?.rate) return `  ${label}: Sluice ≥ ${goal.toFixed(1)}x ${name}: no ${name} figure`
+      const ratio = sluice.rate! / other.rate
+      return `  ${label}: Sluice ≥ ${goal.toFixed(1)}x ${name}: ${ratio.toFixed(2)}x, ${check(ratio >= goal)}`
+    }
+    lines.push(versus('kcat', 1, 'kcat'))
+    lines.push(versus('platformatic', 5, '@platformatic/kafka'))
+    const rssOk = group.filter(isSluice).every((s) => s.rate === null || s.peakRssBytes <= RSS_TARGET_BYTES)
+    const rss = group
+      .filter((s) => isSluice(s) && s.rate !== null)
+      .map((s) => `${s.client.label} ${formatBytes(s.peakRssBytes)}`)
+      .join(', ')
+    lines.push(`  ${label}: Sluice peak RSS ≤ 80 MiB: ${rss}, ${check(rssOk)}`)
+  }
+  return lines
+}

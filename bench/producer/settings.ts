@@ -1,0 +1,84 @@
+import { resolve } from 'node:path'
+
+/**
+ * What a run of the producer benchmark does, from the environment:
+ *
+ *   BENCH_PRODUCER_QUICK=1          smoke run: 100,000 records, 1 run
+ *   BENCH_PRODUCER_RECORDS          records per run (default 1,000,000)
+ *   BENCH_RUNS                      runs of every case, the median kept (default 3)
+ *   BENCH_PRODUCER_CLIENTS          a comma-separated subset of the clients (ids below)
+ *   BENCH_PRODUCER_BROKERS          embedded, kafka or both (default both)
+ *   BENCH_PRODUCER_SLUICE_OPTIONS   JSON merged into kafka.producer() options, e.g. '{"batchBytes":262144}'
+ *   BENCH_PRODUCER_SLUICE_WINDOW    Sluice records unsettled at most (sendAll maxInFlight; default 1000, sendAll's own)
+ *   BENCH_PRODUCER_CPU_PROF=DIR     V8 CPU profiles of the Sluice children into DIR, summarized at the end
+ */
+
+export const CLIENT_IDS = [
+  'sluice-send-all',
+  'sluice-send',
+  'kcat',
+  'java',
+  'kafkajs',
+  'platformatic',
+] as const
+export type ClientId = (typeof CLIENT_IDS)[number]
+
+export const BROKER_IDS = ['embedded', 'kafka'] as const
+export type BrokerId = (typeof BROKER_IDS)[number]
+
+export interface ProducerBenchSettings {
+  quick: boolean
+  records: number
+  runs: number
+  clients: readonly ClientId[]
+  brokers: readonly BrokerId[]
+  sluiceOptions: Record<string, unknown>
+  sluiceWindow: number
+  cpuProfileDir: string | undefined
+}
+
+function integer(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw.replaceAll('_', ''))
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer ${min}-${max}, got ${raw}`)
+  }
+  return n
+}
+
+function subset<T extends string>(name: string, all: readonly T[]): readonly T[] {
+  const raw = process.env[name]
+  if (raw === undefined || raw.trim() === '') return all
+  const picked = raw.split(',').map((s) => s.trim())
+  const unknown = picked.filter((p) => !all.includes(p as T))
+  if (unknown.length > 0) throw new Error(`${name}: unknown ${unknown.join(', ')}; known: ${all.join(', ')}`)
+  // keep the canonical order, so tables read the same however the list was written
+  return all.filter((id) => picked.includes(id))
+}
+
+function jsonObject(name: string): Record<string, unknown> {
+  const raw = process.env[name]
+  if (raw === undefined || raw.trim() === '') return {}
+  const parsed = JSON.parse(raw) as unknown
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`${name} must be a JSON object, got ${raw}`)
+  }
+  return parsed as Record<string, unknown>
+}
+
+export function settingsFromEnv(): ProducerBenchSettings {
+  const quick = process.env.BENCH_PRODUCER_QUICK === '1'
+  return {
+    quick,
+    records: integer('BENCH_PRODUCER_RECORDS', quick ? 100_000 : 1_000_000, 3, 100_000_000),
+    runs: integer('BENCH_RUNS', quick ? 1 : 3, 1, 21),
+    clients: subset('BENCH_PRODUCER_CLIENTS', CLIENT_IDS),
+    brokers: subset('BENCH_PRODUCER_BROKERS', BROKER_IDS),
+    sluiceOptions: jsonObject('BENCH_PRODUCER_SLUICE_OPTIONS'),
+    sluiceWindow: integer('BENCH_PRODUCER_SLUICE_WINDOW', 1000, 1, 10_000_000),
+    cpuProfileDir: process.env.BENCH_PRODUCER_CPU_PROF
+      ? resolve(process.env.BENCH_PRODUCER_CPU_PROF)
+      : undefined,
+  }
+}

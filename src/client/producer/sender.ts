@@ -154,9 +154,20 @@ export class Sender {
     this.setTimer(nextWake)
   }
 
-  /** Idempotence keeps at most maxInFlightRequests batches of a partition in flight, so sequences stay in order. */
+  /**
+   * With idempotence a partition has at most maxInFlightRequests batches in
+   * flight, so that sequences stay in order — and only one while nothing of
+   * the current epoch is acknowledged there, or while a batch is retried (as
+   * the Java producer does). A broker with no state for a producer on a
+   * partition takes any first sequence (Kafka since KIP-360), so a later
+   * batch could be stored ahead of an earlier one that failed; with one in
+   * flight there is no later batch to overtake it.
+   */
   private canSend(q: PartitionQueue): boolean {
-    return !this.identity || q.inFlight.length < this.options.maxInFlightRequests
+    if (!this.identity) return true
+    if (q.inFlight.length === 0) return true
+    if (q.lastAckedSequence < 0 || (q.queued[0]?.attempts ?? 0) > 0) return false
+    return q.inFlight.length < this.options.maxInFlightRequests
   }
 
   /** The partition's leader, or -1 while it is unknown or a refresh after a leader move is awaited. */

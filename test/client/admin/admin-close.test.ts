@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { startBroker } from '../../../src/broker/index.js'
 import { ClientClosedError, Kafka } from '../../../src/index.js'
 
-/** Handles the process holds that are not the test runner's own. */
+/** Sockets and timers the process holds (the test runner's own pipes left out). */
 function handles(): string[] {
-  return process.getActiveResourcesInfo().filter((h) => h !== 'TTYWrap' && h !== 'PipeWrap')
+  return process.getActiveResourcesInfo().filter((h) => h === 'TCPSocketWrap' || h === 'Timeout')
 }
+
+const count = (list: string[], kind: string) => list.filter((h) => h === kind).length
 
 describe('admin.close()', () => {
   it('leaves no socket and no timer behind, and refuses calls afterwards', async () => {

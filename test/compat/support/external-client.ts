@@ -113,6 +113,8 @@ export interface RunResult {
   readonly exitCode: number | null
   readonly signal: NodeJS.Signals | null
   readonly stdout: string
+  /** stdout as the child wrote it, for clients that print bytes which are not UTF-8 (kcat -J). */
+  readonly stdoutBytes: Buffer
   readonly stderr: string
   readonly timedOut: boolean
   readonly durationMs: number
@@ -165,10 +167,12 @@ export function run(command: string, args: readonly string[], options: RunOption
     })
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer)
+      const stdoutBytes = Buffer.concat(stdout)
       resolve({
         exitCode,
         signal,
-        stdout: Buffer.concat(stdout).toString('utf8'),
+        stdout: stdoutBytes.toString('utf8'),
+        stdoutBytes,
         stderr: Buffer.concat(stderr).toString('utf8'),
         timedOut,
         durationMs: performance.now() - started,

@@ -1,3 +1,4 @@
+import type { TopicMetadata } from '../cluster/metadata-cache.js'
 import { keyPartition } from './murmur2.js'
 
 /** A custom partitioner: the partition for a record, given how many the topic has. */
@@ -33,19 +34,14 @@ export class Partitioner {
   ) {}
 
   /**
-   * The partition for a record of `size` bytes. `available` lists partitions
-   * with a leader now; keyless records avoid those without one when there
-   * is a choice (keyed ones never move: the key decides).
+   * The partition for a record of `size` bytes. Keyless records avoid
+   * partitions without a leader when there is a choice (keyed ones never
+   * move: the key decides).
    */
-  partition(
-    topic: string,
-    key: Uint8Array | null,
-    value: Uint8Array | null,
-    partitions: number,
-    available: readonly number[],
-    size: number,
-  ): number {
+  partition(metadata: TopicMetadata, key: Uint8Array | null, value: Uint8Array | null, size: number): number {
     const option = this.option
+    const topic = metadata.name
+    const partitions = metadata.partitions.length
     if (typeof option === 'function') return option({ topic, key, value, partitions })
     if (option === 'round-robin') {
       const next = this.counters.get(topic) ?? Math.floor(this.random() * partitions)
@@ -53,18 +49,17 @@ export class Partitioner {
       return next % partitions
     }
     if (key !== null) return keyPartition(key, partitions)
-    return this.stickyPartition(topic, partitions, available, size)
+    return this.stickyPartition(metadata, size)
   }
 
-  private stickyPartition(
-    topic: string,
-    partitions: number,
-    available: readonly number[],
-    size: number,
-  ): number {
+  private stickyPartition(metadata: TopicMetadata, size: number): number {
+    const topic = metadata.name
+    const partitions = metadata.partitions.length
     let state = this.sticky.get(topic)
     if (!state || state.partition >= partitions || state.bytes >= this.batchBytes) {
-      const choices = available.length > 0 ? available : [...Array(partitions).keys()]
+      // only here, once per batch's worth of records, are the partitions with a leader looked at
+      const led = metadata.partitions.filter((p) => p.leaderId >= 0).map((p) => p.partition)
+      const choices = led.length > 0 ? led : [...Array(partitions).keys()]
       const previous = state?.partition
       let next = choices[Math.floor(this.random() * choices.length)]
       // move on: a switch that lands on the same partition would not spread anything

@@ -39,8 +39,9 @@ export class ProducerBatch {
     capacity: number,
     readonly createdAt: number,
     public reservedBytes: number,
+    buffer?: Buffer,
   ) {
-    this.builder = new RecordBatchBuilder(capacity)
+    this.builder = new RecordBatchBuilder(capacity, buffer)
   }
 
   get recordCount(): number {

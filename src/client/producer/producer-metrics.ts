@@ -5,6 +5,7 @@ import type { Sender } from './sender.js'
 /** The producer's gauges (now) and counters (since it was made); rates over the time since the previous snapshot. */
 export interface ProducerMetrics {
   readonly bufferBytesTotal: number
+  /** Bytes of batches not yet done (buffers kept for reuse count as available). */
   readonly bufferBytesUsed: number
   readonly bufferBytesAvailable: number
   /** Sends waiting for room in the buffer now, and the time sends have spent waiting, in all. */
@@ -54,8 +55,9 @@ export function producerMetrics(parts: {
   const averageBatchBytes = c.batches > 0 ? c.bytes / c.batches : 0
   return {
     bufferBytesTotal: budget.total,
-    bufferBytesUsed: budget.usedBytes,
-    bufferBytesAvailable: budget.availableBytes,
+    // buffers pooled for reuse are free for records, though the budget still counts them
+    bufferBytesUsed: budget.usedBytes - accumulator.pooledBytes,
+    bufferBytesAvailable: budget.availableBytes + accumulator.pooledBytes,
     sendersWaiting: budget.waiting,
     waitingTimeMs: budget.totalWaitMs,
     batchesQueued: queued,

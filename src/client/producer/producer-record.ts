@@ -25,10 +25,15 @@ export type SendResult =
 
 /** How `sendAll` and `writable` hand records to the producer: completion goes to `sink`, under `token`. */
 export interface RecordAppender {
-  /** Undefined when the record was taken at once; a promise when it waits (budget, metadata, rate); throws when refused. */
+  /**
+   * Undefined when the record was taken at once; a promise when it waits
+   * (budget, metadata, rate); throws when refused. `defaultTopic` is for a
+   * record without a topic of its own.
+   */
   append(
     record: ProducerRecord,
     sink: import('./record-metadata.js').CompletionSink,
     token: number,
+    defaultTopic?: string,
   ): Promise<void> | undefined
 }

@@ -19,6 +19,8 @@ import { type SendAllOptions, sendAll } from './send-all.js'
 import { Sender } from './sender.js'
 import { headerList, type Serializer, serializerFor } from './serializers.js'
 
+const NO_HEADERS: RecordInput['headers'] = Object.freeze([])
+
 /** Several records to one topic at once. */
 export interface ProducerBatchInput {
   topic: string
@@ -182,9 +184,14 @@ export class Producer implements RecordAppender {
   }
 
   /** RecordAppender: used by send, sendAll and writable. */
-  append(record: ProducerRecord, sink: CompletionSink, token: number): Promise<void> | undefined {
+  append(
+    record: ProducerRecord,
+    sink: CompletionSink,
+    token: number,
+    defaultTopic?: string,
+  ): Promise<void> | undefined {
     if (this.closing) throw new ClientClosedError('producer')
-    const topic = record.topic
+    const topic = record.topic ?? defaultTopic
     if (typeof topic !== 'string' || topic === '') {
       throw new InvalidArgumentError(
         'topic',
@@ -194,7 +201,7 @@ export class Producer implements RecordAppender {
     const rec: RecordInput = {
       key: this.keySerializer(record.key, topic),
       value: this.valueSerializer(record.value, topic),
-      headers: headerList(record.headers),
+      headers: record.headers === undefined ? NO_HEADERS : headerList(record.headers),
     }
     const timestamp = record.timestamp ?? Date.now()
     if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
@@ -254,14 +261,7 @@ export class Producer implements RecordAppender {
       }
       partition = explicit
     } else {
-      partition = this.partitioner.partition(
-        topic.name,
-        (rec.key ?? null) as Uint8Array | null,
-        rec.value,
-        count,
-        topic.partitions.filter((p) => p.leaderId >= 0).map((p) => p.partition),
-        size,
-      )
+      partition = this.partitioner.partition(topic, (rec.key ?? null) as Uint8Array | null, rec.value, size)
       if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
         throw new InvalidArgumentError(
           'partitioner',

@@ -36,9 +36,17 @@ export class PartitionQueue {
  * waits, what is in flight and what is retried all stay within `bufferBytes`.
  */
 export class RecordAccumulator {
-  private readonly queues = new Map<string, PartitionQueue>()
+  /** Per topic, indexed by partition: looked up once per record, so no key strings are built. */
+  private readonly queues = new Map<string, PartitionQueue[]>()
+  private readonly all: PartitionQueue[] = []
   /** Batches created and not yet done, in creation order. */
   private readonly incomplete = new Set<ProducerBatch>()
+  /**
+   * Buffers of `batchBytes` from acknowledged batches, kept for the next
+   * batches (Java's BufferPool): allocating a fresh 16 KiB buffer per batch
+   * costs more than filling it. Their bytes stay counted in the budget.
+   */
+  private readonly pool: Buffer[] = []
 
   constructor(
     readonly budget: BufferBudget,
@@ -49,17 +57,22 @@ export class RecordAccumulator {
   ) {}
 
   queue(topic: string, partition: number): PartitionQueue {
-    const key = `${topic}\0${partition}`
-    let q = this.queues.get(key)
+    let byPartition = this.queues.get(topic)
+    if (!byPartition) {
+      byPartition = []
+      this.queues.set(topic, byPartition)
+    }
+    let q = byPartition[partition]
     if (!q) {
       q = new PartitionQueue(topic, partition)
-      this.queues.set(key, q)
+      byPartition[partition] = q
+      this.all.push(q)
     }
     return q
   }
 
-  allQueues(): IterableIterator<PartitionQueue> {
-    return this.queues.values()
+  allQueues(): readonly PartitionQueue[] {
+    return this.all
   }
 
   /** Batches not yet done. */
@@ -91,9 +104,30 @@ export class RecordAccumulator {
       return true
     }
     const capacity = this.capacityFor(recordSize)
-    if (!this.budget.tryReserve(capacity)) return false
-    this.newBatch(q, capacity, capacity).tryAppend(record, timestamp, sink, token, this.batchBytes)
+    const pooled = capacity === this.batchBytes ? this.pool.pop() : undefined
+    if (!pooled && !this.reserveFreeingPool(capacity)) return false
+    this.newBatch(q, capacity, capacity, pooled).tryAppend(record, timestamp, sink, token, this.batchBytes)
     return true
+  }
+
+  /** Reserves, giving pooled buffers back to the budget where that makes the room. */
+  private reserveFreeingPool(bytes: number): boolean {
+    while (!this.budget.tryReserve(bytes)) {
+      const spare = this.pool.pop()
+      if (!spare) return false
+      this.budget.release(spare.length)
+    }
+    return true
+  }
+
+  /** Bytes held in pooled buffers: counted in the budget, free for the next batches. */
+  get pooledBytes(): number {
+    return this.pool.length * this.batchBytes
+  }
+
+  /** Pooled bytes go back to the budget, for reservations waiting there (and at close). */
+  drainPool(): void {
+    for (let spare = this.pool.pop(); spare; spare = this.pool.pop()) this.budget.release(spare.length)
   }
 
   /** Appends with `reserved` bytes already taken from the budget (given back if an open batch takes the record). */
@@ -116,18 +150,33 @@ export class RecordAccumulator {
 
   /** Closes every open batch (flush): the sender takes them without waiting for linger. */
   closeAll(): void {
-    for (const q of this.queues.values()) {
+    for (const q of this.all) {
       const open = q.open
       if (open) open.closed = true
     }
     this.onChange()
   }
 
-  /** A batch is done: its buffer goes back to the budget. */
+  /**
+   * A batch is done: its buffer goes to the pool for the next batch, or
+   * back to the budget when sends are waiting there or it is not of the
+   * standard size.
+   */
   retire(batch: ProducerBatch): void {
     if (!this.incomplete.delete(batch)) return
-    this.budget.release(batch.reservedBytes)
+    const reserved = batch.reservedBytes
     batch.reservedBytes = 0
+    const buffer = batch.builder.releaseBuffer()
+    if (
+      buffer &&
+      buffer.length === this.batchBytes &&
+      reserved === this.batchBytes &&
+      this.budget.waiting === 0
+    ) {
+      this.pool.push(buffer)
+      return
+    }
+    this.budget.release(reserved)
   }
 
   /** A compressed batch holds less than its buffer once sealed: give the difference back now. */
@@ -139,10 +188,10 @@ export class RecordAccumulator {
     }
   }
 
-  private newBatch(q: PartitionQueue, capacity: number, reserved: number): ProducerBatch {
+  private newBatch(q: PartitionQueue, capacity: number, reserved: number, buffer?: Buffer): ProducerBatch {
     const open = q.open
     if (open) open.closed = true
-    const batch = new ProducerBatch(q.topic, q.partition, capacity, this.clock.now(), reserved)
+    const batch = new ProducerBatch(q.topic, q.partition, capacity, this.clock.now(), reserved, buffer)
     q.queued.push(batch)
     this.incomplete.add(batch)
     this.onChange()

@@ -10,7 +10,48 @@ export interface SendAllOptions {
   stopOnError?: boolean
 }
 
-type Slot = { metadata?: RecordMetadata; error?: Error; record: ProducerRecord; settled: boolean }
+/**
+ * The records read and not yet yielded, in a ring of `maxInFlight` slots:
+ * one array per field rather than an object per record, since this runs
+ * once per record of what may be millions.
+ */
+class ResultWindow implements CompletionSink {
+  readonly records: (ProducerRecord | undefined)[]
+  readonly metadata: (RecordMetadata | undefined)[]
+  readonly errors: (Error | undefined)[]
+  readonly settled: Uint8Array
+  /** Called when the oldest record settles (the generator waits for nothing else). */
+  onHead: (() => void) | undefined
+  head = 0
+
+  constructor(readonly size: number) {
+    this.records = new Array(size)
+    this.metadata = new Array(size)
+    this.errors = new Array(size)
+    this.settled = new Uint8Array(size)
+  }
+
+  complete(token: number, metadata: RecordMetadata): void {
+    this.settle(token, metadata, undefined)
+  }
+
+  fail(token: number, error: Error): void {
+    this.settle(token, undefined, error)
+  }
+
+  private settle(token: number, metadata: RecordMetadata | undefined, error: Error | undefined): void {
+    const at = token % this.size
+    if (this.settled[at] === 1) return
+    this.settled[at] = 1
+    this.metadata[at] = metadata
+    this.errors[at] = error
+    if (token === this.head && this.onHead) {
+      const wake = this.onHead
+      this.onHead = undefined
+      wake()
+    }
+  }
+}
 
 /**
  * Sends every record of a source and yields one result per record, in
@@ -28,72 +69,64 @@ export async function* sendAll(
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
     throw new RangeError(`sendAll maxInFlight must be a positive integer, got ${maxInFlight}`)
   }
-  const slots = new Map<number, Slot>()
+  const window = new ResultWindow(maxInFlight)
+  const isAsync = Symbol.asyncIterator in source
+  const asyncIterator = isAsync
+    ? (source as AsyncIterable<ProducerRecord>)[Symbol.asyncIterator]()
+    : undefined
+  const syncIterator = isAsync ? undefined : (source as Iterable<ProducerRecord>)[Symbol.iterator]()
   let read = 0
-  let yielded = 0
-  let wakeHead: (() => void) | undefined
-  const settle = (token: number, metadata: RecordMetadata | undefined, error: Error | undefined) => {
-    const slot = slots.get(token)
-    if (!slot || slot.settled) return
-    slot.settled = true
-    slot.metadata = metadata
-    slot.error = error
-    if (token === yielded && wakeHead) {
-      const wake = wakeHead
-      wakeHead = undefined
-      wake()
-    }
-  }
-  const sink: CompletionSink = {
-    complete: (token, metadata) => settle(token, metadata, undefined),
-    fail: (token, error) => settle(token, undefined, error),
-  }
-  const iterator =
-    Symbol.asyncIterator in source
-      ? (source as AsyncIterable<ProducerRecord>)[Symbol.asyncIterator]()
-      : (source as Iterable<ProducerRecord>)[Symbol.iterator]()
   let exhausted = false
   try {
     for (;;) {
-      while (!exhausted && read - yielded < maxInFlight) {
-        const next = await iterator.next()
+      while (!exhausted && read - window.head < maxInFlight) {
+        // a plain iterable is read without an await per record
+        const next = syncIterator ? syncIterator.next() : await asyncIterator!.next()
         if (next.done) {
           exhausted = true
           break
         }
-        const record =
-          options.topic && next.value.topic === undefined
-            ? { ...next.value, topic: options.topic }
-            : next.value
         const token = read++
-        slots.set(token, { record, settled: false })
+        const at = token % maxInFlight
+        window.records[at] = next.value
+        window.settled[at] = 0
         try {
-          const waiting = appender.append(record, sink, token)
+          const waiting = appender.append(next.value, window, token, options.topic)
           if (waiting) await waiting
         } catch (error) {
-          sink.fail(token, error as Error)
+          window.fail(token, error as Error)
         }
         // hand back what is done as soon as it is, rather than after the whole window is read
-        if (slots.get(yielded)?.settled) break
+        if (window.settled[window.head % maxInFlight] === 1) break
       }
-      const head = slots.get(yielded)
-      if (!head) return
-      if (!head.settled) {
+      if (window.head === read) return
+      const at = window.head % maxInFlight
+      if (window.settled[at] === 0) {
         await new Promise<void>((resolve) => {
-          wakeHead = resolve
+          window.onHead = resolve
         })
         continue
       }
-      slots.delete(yielded)
-      yielded++
-      if (head.error) {
-        if (options.stopOnError) throw head.error
-        yield { record: head.record, error: head.error }
+      const record = window.records[at]!
+      const error = window.errors[at]
+      const metadata = window.metadata[at]
+      window.records[at] = undefined
+      window.metadata[at] = undefined
+      window.errors[at] = undefined
+      window.head++
+      const withTopic =
+        record.topic === undefined && options.topic ? { ...record, topic: options.topic } : record
+      if (error) {
+        if (options.stopOnError) throw error
+        yield { record: withTopic, error }
       } else {
-        yield { record: head.record, metadata: head.metadata! }
+        yield { record: withTopic, metadata: metadata! }
       }
     }
   } finally {
-    if (!exhausted) await iterator.return?.()
+    if (!exhausted) {
+      if (syncIterator) syncIterator.return?.()
+      else await asyncIterator!.return?.()
+    }
   }
 }

@@ -40,13 +40,31 @@ export class RecordBatchBuilder {
   private compressedSeal = false
   private sealedWith: CompressionType | undefined
 
-  constructor(capacity: number) {
+  /** `buffer`, when given, is written into (a producer reuses the buffers of acknowledged batches). */
+  constructor(capacity: number, buffer?: Buffer) {
     if (!Number.isInteger(capacity) || capacity < BATCH_HEADER_BYTES || capacity - LOG_OVERHEAD > INT32_MAX) {
       throw new RangeError(`batch capacity ${capacity} is not between ${BATCH_HEADER_BYTES} and 2 GiB`)
     }
+    if (buffer && buffer.length !== capacity) {
+      throw new RangeError(`a buffer of ${buffer.length} bytes given for a batch of ${capacity}`)
+    }
     this.capacity = capacity
-    this.writer = new Writer(capacity)
+    this.writer = new Writer(buffer ? 0 : capacity)
+    if (buffer) this.writer.buffer = buffer
     this.writer.offset = BATCH_HEADER_BYTES
+  }
+
+  /**
+   * The buffer the batch was built in, for reuse, once its bytes are no
+   * longer needed (acknowledged); undefined when sealing compressed already
+   * let it go.
+   */
+  releaseBuffer(): Buffer | undefined {
+    if (this.compressedSeal) return undefined
+    const buffer = this.writer.buffer
+    this.writer.buffer = EMPTY
+    this.sealed = undefined
+    return buffer.length === this.capacity ? buffer : undefined
   }
 
   /** Records appended so far. */

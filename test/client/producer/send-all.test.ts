@@ -5,10 +5,10 @@ import { sendAll } from '../../../src/client/producer/send-all.js'
 
 /** An appender whose records complete only when the test says so. */
 class HeldAppender implements RecordAppender {
-  readonly taken: { record: ProducerRecord; sink: CompletionSink; token: number }[] = []
-  append(record: ProducerRecord, sink: CompletionSink, token: number) {
+  readonly taken: { record: ProducerRecord; sink: CompletionSink; token: number; topic?: string }[] = []
+  append(record: ProducerRecord, sink: CompletionSink, token: number, defaultTopic?: string) {
     if (record.value === 'refuse') throw new Error('refused at once')
-    this.taken.push({ record, sink, token })
+    this.taken.push({ record, sink, token, topic: record.topic ?? defaultTopic })
     return undefined
   }
   complete(i: number) {
@@ -94,8 +94,8 @@ describe('sendAll', () => {
     const all = sendAll(appender, [{ value: 'x' }], { topic: 'default-topic' })
     const next = all.next()
     await tick()
-    expect(appender.taken[0].record.topic).toBe('default-topic')
+    expect(appender.taken[0].topic).toBe('default-topic')
     appender.complete(0)
-    await next
+    expect((await next).value?.record.topic).toBe('default-topic')
   })
 })

@@ -108,14 +108,18 @@ export class ClientClosedError extends Error {
   }
 }
 
-/** An operation ran out of its time (`timeoutMs`, `defaultApiTimeoutMs`) while retrying; `cause` is the last failure. */
+/**
+ * An operation ran out of its time (`timeoutMs`, `defaultApiTimeoutMs`) while
+ * retrying, or would have before its next attempt (the backoff left no room);
+ * `cause` is the last failure.
+ */
 export class OperationTimeoutError extends Error {
   override readonly name = 'OperationTimeoutError'
   readonly retriable = true
 
   constructor(operation: string, timeoutMs: number, options?: { cause?: unknown }) {
     const cause = options?.cause instanceof Error ? `: ${options.cause.message}` : ''
-    super(`${operation} did not complete within ${timeoutMs} ms${cause}`, options)
+    super(`${operation} could not complete within ${timeoutMs} ms${cause}`, options)
   }
 }
 

@@ -82,7 +82,7 @@ describe('RetryPolicy', () => {
     await clock.runAllAsync()
     const error = await late.catch((e) => e)
     expect(error).toBeInstanceOf(OperationTimeoutError)
-    expect(error.message).toMatch(/^listOffsets did not complete within 450 ms: LEADER_NOT_AVAILABLE/)
+    expect(error.message).toMatch(/^listOffsets could not complete within 450 ms: LEADER_NOT_AVAILABLE/)
     expect(clock.pendingTimers).toBe(0)
   })
 })

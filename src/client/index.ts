@@ -52,3 +52,24 @@ export type { Logger, LogLevel } from './logger.js'
 export type { BrokerAddress } from './network/broker-address.js'
 export type { SocketFactory, SslOptions } from './network/dial.js'
 export type { SaslMechanismName, SaslOptions } from './network/sasl/sasl-options.js'
+export type { PartitionerFunction, PartitionerOption } from './producer/partitioner.js'
+export { Producer, type ProducerBatchInput, SendError } from './producer/producer.js'
+export {
+  BufferFullError,
+  DeliveryTimeoutError,
+  RecordDroppedError,
+  RecordTooLargeError,
+} from './producer/producer-errors.js'
+export type { ProducerMetrics } from './producer/producer-metrics.js'
+export type {
+  Acks,
+  CompressionName,
+  DroppedRecord,
+  ProducerOptions,
+  WhenFull,
+} from './producer/producer-options.js'
+export type { ProducerRecord, SendResult } from './producer/producer-record.js'
+export type { WritableOptions } from './producer/producer-writable.js'
+export type { RecordMetadata } from './producer/record-metadata.js'
+export type { SendAllOptions } from './producer/send-all.js'
+export type { HeadersInput, Serializer, SerializerOption } from './producer/serializers.js'

@@ -58,22 +58,28 @@ async function runLaunch(launch: Launch, records: number): Promise<RunOutcome> {
   return childReport(await runProcess(launch, timeoutFor(records)))
 }
 
-function sluice(id: ClientId, mode: 'send-all' | 'send', label: string): ClientDefinition {
+interface SluiceTuning {
+  mode: 'send-all' | 'send'
+  window: number
+  options: Record<string, unknown>
+}
+
+/**
+ * A Sluice row. Two run on the producer's defaults (the window is sendAll's
+ * default maxInFlight, 1000), driven the two ways an application would; the
+ * tuned one batches as librdkafka does by default (batch.size 1 MB, hence
+ * batchBytes 1 MiB) with a window large enough to fill such batches: with
+ * 1000 records in flight no batch can hold more than 1000 records, and the
+ * producer waits out linger.ms for every one (measured: ~100k records/s).
+ */
+function sluice(id: ClientId, label: string, tuning: (ctx: ClientContext) => SluiceTuning): ClientDefinition {
   return {
     id,
     label,
     unavailable: () => null,
     run: (config, ctx, profileName) =>
       runLaunch(
-        nodeChild(
-          ctx,
-          'sluice',
-          {
-            ...config,
-            tuning: { mode, window: ctx.settings.sluiceWindow, options: ctx.settings.sluiceOptions },
-          },
-          profileName,
-        ),
+        nodeChild(ctx, 'sluice', { ...config, tuning: { ...tuning(ctx) } }, profileName),
         config.records,
       ),
   }
@@ -120,8 +126,13 @@ async function runKcat(config: ChildConfig, ctx: ClientContext): Promise<RunOutc
 }
 
 export const CLIENTS: readonly ClientDefinition[] = [
-  sluice('sluice-send-all', 'send-all', 'Sluice sendAll'),
-  sluice('sluice-send', 'send', 'Sluice send (not awaited)'),
+  sluice('sluice-send-all', 'Sluice sendAll', () => ({ mode: 'send-all', window: 1000, options: {} })),
+  sluice('sluice-tuned', 'Sluice sendAll, tuned', (ctx) => ({
+    mode: 'send-all',
+    window: ctx.settings.tunedWindow,
+    options: ctx.settings.tunedOptions,
+  })),
+  sluice('sluice-send', 'Sluice send (not awaited)', () => ({ mode: 'send', window: 1000, options: {} })),
   {
     id: 'kcat',
     label: 'kcat (librdkafka)',

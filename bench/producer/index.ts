@@ -19,7 +19,8 @@ import { warmUpBroker } from './warm-up.js'
 /**
  * The producer benchmark (issue 12): a million 100-byte records into a
  * 3-partition topic, acks 1 and acks all with idempotence, from Sluice
- * (sendAll and un-awaited send), kcat, the Java producer, kafkajs and
+ * (sendAll and un-awaited send on its defaults, and sendAll batching as
+ * librdkafka does), kcat, the Java producer, kafkajs and
  * @platformatic/kafka, each in its own process, against the embedded broker
  * and against Apache Kafka, each in its own process too. Runs are
  * interleaved (every client once, then every client again) so a burst of
@@ -90,8 +91,13 @@ async function benchBroker(
   )
   printTable(producerTable(target, groups, settings.records, settings.runs))
   for (const group of groups) {
-    console.log(`  methods, ${group[0]?.ack.label}:`)
+    console.log(`  how each client was driven, ${group[0]?.ack.label}:`)
     for (const s of group) if (s.method) console.log(`    ${s.client.label}: ${s.method}`)
+  }
+  for (const group of groups) {
+    for (const s of group) {
+      if (s.detail) console.log(`  ${s.client.label}, ${s.ack.label}, its metrics (median run): ${s.detail}`)
+    }
   }
   console.log('')
   console.log(`${targetLines(target, groups).join('\n')}\n`)
@@ -143,7 +149,8 @@ export async function run(): Promise<void> {
         `Each run produces ${formatInteger(settings.records)} keyless records of ${VALUE_BYTES} B (distinct text values; the programmatic`,
         `clients cycle through ${VALUE_POOL} of them, kcat reads all from a file) into a fresh ${PARTITIONS}-partition topic, then checks`,
         'the high watermarks (ListOffsets over a bare protocol connection) add up to exactly the records produced.',
-        'Every client runs in its own process with its defaults, except acks and idempotence; the brokers run in theirs,',
+        'Every client runs in its own process with its defaults, except acks and idempotence (and the tuned Sluice row:',
+        `${JSON.stringify(settings.tunedOptions)}, sendAll maxInFlight ${settings.tunedWindow}); the brokers run in theirs,`,
         "and each first ingests two runs' worth of records through the bare protocol layer, so no client pays for its JIT warm-up.",
         'The Node clients run as plain JavaScript bundles under `node` (no tsx loader), the Java one on the JVM defaults.',
         `A bare \`node\` process peaks at ${floor === null ? 'n/a' : formatBytes(floor)} before loading anything: the floor under every Node client's RSS.`,

@@ -34,6 +34,7 @@ export interface CaseRun {
   brokerCpuSeconds: number
   method: string
   memory?: MemoryPeaks
+  detail?: string
   /** High watermark of each partition after the run. */
   stored: number[]
 }
@@ -93,5 +94,6 @@ export async function runCase(
     peakRssBytes: outcome.peakRssBytes,
     method: outcome.method,
     memory: outcome.memory,
+    detail: outcome.detail,
   }
 }

@@ -8,13 +8,15 @@ import { resolve } from 'node:path'
  *   BENCH_RUNS                      runs of every case, the median kept (default 3)
  *   BENCH_PRODUCER_CLIENTS          a comma-separated subset of the clients (ids below)
  *   BENCH_PRODUCER_BROKERS          embedded, kafka or both (default both)
- *   BENCH_PRODUCER_SLUICE_OPTIONS   JSON merged into kafka.producer() options, e.g. '{"batchBytes":262144}'
- *   BENCH_PRODUCER_SLUICE_WINDOW    Sluice records unsettled at most (sendAll maxInFlight; default 1000, sendAll's own)
+ *   BENCH_PRODUCER_TUNED_OPTIONS    kafka.producer() options of the 'sluice-tuned' row (JSON; default
+ *                                   '{"batchBytes":1048576}', librdkafka's batch.size)
+ *   BENCH_PRODUCER_TUNED_WINDOW     its sendAll maxInFlight (default 50,000)
  *   BENCH_PRODUCER_CPU_PROF=DIR     V8 CPU profiles of the Sluice children into DIR, summarized at the end
  */
 
 export const CLIENT_IDS = [
   'sluice-send-all',
+  'sluice-tuned',
   'sluice-send',
   'kcat',
   'java',
@@ -32,8 +34,9 @@ export interface ProducerBenchSettings {
   runs: number
   clients: readonly ClientId[]
   brokers: readonly BrokerId[]
-  sluiceOptions: Record<string, unknown>
-  sluiceWindow: number
+  /** The 'sluice-tuned' row: producer options and sendAll maxInFlight. */
+  tunedOptions: Record<string, unknown>
+  tunedWindow: number
   cpuProfileDir: string | undefined
 }
 
@@ -57,9 +60,9 @@ function subset<T extends string>(name: string, all: readonly T[]): readonly T[]
   return all.filter((id) => picked.includes(id))
 }
 
-function jsonObject(name: string): Record<string, unknown> {
+function jsonObject(name: string, fallback: Record<string, unknown>): Record<string, unknown> {
   const raw = process.env[name]
-  if (raw === undefined || raw.trim() === '') return {}
+  if (raw === undefined || raw.trim() === '') return fallback
   const parsed = JSON.parse(raw) as unknown
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error(`${name} must be a JSON object, got ${raw}`)
@@ -75,8 +78,8 @@ export function settingsFromEnv(): ProducerBenchSettings {
     runs: integer('BENCH_RUNS', quick ? 1 : 3, 1, 21),
     clients: subset('BENCH_PRODUCER_CLIENTS', CLIENT_IDS),
     brokers: subset('BENCH_PRODUCER_BROKERS', BROKER_IDS),
-    sluiceOptions: jsonObject('BENCH_PRODUCER_SLUICE_OPTIONS'),
-    sluiceWindow: integer('BENCH_PRODUCER_SLUICE_WINDOW', 1000, 1, 10_000_000),
+    tunedOptions: jsonObject('BENCH_PRODUCER_TUNED_OPTIONS', { batchBytes: 1 << 20 }),
+    tunedWindow: integer('BENCH_PRODUCER_TUNED_WINDOW', 50_000, 1, 10_000_000),
     cpuProfileDir: process.env.BENCH_PRODUCER_CPU_PROF
       ? resolve(process.env.BENCH_PRODUCER_CPU_PROF)
       : undefined,

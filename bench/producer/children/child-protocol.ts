@@ -38,6 +38,8 @@ export interface ChildReport {
   peakRssBytes: number
   /** What the client was driven with, for the table's notes. */
   method: string
+  /** What the client says of its own work (Sluice: its metrics), for the notes. */
+  detail?: string
   /** Highest heap and off-heap figures sampled while producing (Node children that sample). */
   memory?: MemoryPeaks
 }
@@ -87,9 +89,11 @@ export function startWindow(): { finish(): { seconds: number; cpuSeconds: number
 }
 
 /**
- * Samples the heap every 50 ms while the client produces, so a peak RSS over
- * the target can be told apart: the V8 heap (objects per record, promises)
- * or memory outside it (Buffers, batch buffers).
+ * Samples the heap every 250 ms while the client produces, so a peak RSS
+ * over the target can be told apart: the V8 heap (objects per record,
+ * promises) or memory outside it (Buffers, batch buffers). Not more often:
+ * process.memoryUsage() costs up to a millisecond under GC pressure, and at
+ * 20 Hz it showed in the producer's CPU profile.
  */
 export function sampleMemory(): { stop(): MemoryPeaks } {
   const peaks: MemoryPeaks = { heapTotal: 0, heapUsed: 0, external: 0 }
@@ -99,7 +103,7 @@ export function sampleMemory(): { stop(): MemoryPeaks } {
     peaks.heapUsed = Math.max(peaks.heapUsed, m.heapUsed)
     peaks.external = Math.max(peaks.external, m.external)
   }
-  const timer = setInterval(sample, 50)
+  const timer = setInterval(sample, 250)
   return {
     stop() {
       clearInterval(timer)

@@ -94,6 +94,18 @@ async function viaSend(
   return outcome
 }
 
+/** The producer's own account of the run: how it batched and how long the broker took. */
+function describeMetrics(m: ReturnType<ReturnType<Kafka['producer']>['metrics']>): string {
+  const perRequest = m.requestsSent > 0 ? m.batchesSent / m.requestsSent : 0
+  return [
+    `${m.requestsSent} requests of ${perRequest.toFixed(1)} batches`,
+    `${m.batchesSent} batches of ${(m.recordsSent / Math.max(1, m.batchesSent)).toFixed(0)} records (${(m.averageBatchBytes / 1024).toFixed(1)} KiB, ${(m.averageBatchFill * 100).toFixed(0)}% of batchBytes)`,
+    `request latency avg ${m.requestLatencyAverageMs.toFixed(1)} ms, max ${m.requestLatencyMaxMs.toFixed(0)} ms`,
+    `senders waited ${m.waitingTimeMs.toFixed(0)} ms for buffer`,
+    `${m.retries} retries, ${m.errors} errors`,
+  ].join(', ')
+}
+
 await runChild(async (config): Promise<ChildReport> => {
   const values = readValues(config.valuesFile)
   const mode = (config.tuning.mode as string | undefined) ?? 'send-all'
@@ -109,6 +121,7 @@ await runChild(async (config): Promise<ChildReport> => {
       : await viaSendAll(producer, config, values, window)
   const { seconds, cpuSeconds } = timer.finish()
   const memory = sampler.stop()
+  const detail = describeMetrics(producer.metrics())
   await producer.close()
   const options = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : ''
   return {
@@ -117,6 +130,7 @@ await runChild(async (config): Promise<ChildReport> => {
     cpuSeconds,
     peakRssBytes: peakRssBytes(),
     memory,
+    detail,
     method:
       mode === 'send'
         ? `send() per record, not awaited, at most ${window} unsettled${options}`

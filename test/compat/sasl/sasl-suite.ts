@@ -117,7 +117,9 @@ export function describeSaslClient(
     async function expectRoundTrip(security: Security, topic: string): Promise<void> {
       const result = await client.roundTrip(brokerFor(security.protocol).bootstrap, security, topic)
       if (result.deliveries !== undefined) expect(result.deliveries).toBe(RECORDS.length)
-      expect(result.read).toEqual(RECORDS)
+      // as a set: Kafka serves an auto-created topic a moment after the first Metadata names it, and a
+      // client without idempotence may then retry its first batch behind later ones (seen with kcat)
+      expect([...result.read].sort()).toEqual([...RECORDS].sort())
     }
 
     async function expectNothingWritten(refusal: Refusal, security: Security, topic: string): Promise<void> {

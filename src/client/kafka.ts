@@ -2,6 +2,8 @@ import type { Clock } from '../flow/clock.js'
 import { Admin } from './admin/admin.js'
 import { type KafkaOptions, type ResolvedKafkaOptions, resolveKafkaOptions } from './client-options.js'
 import { Cluster } from './cluster/cluster.js'
+import { Consumer } from './consumer/consumer.js'
+import { type ConsumerOptions, resolveConsumerOptions } from './consumer/consumer-options.js'
 import { Producer } from './producer/producer.js'
 import { type ProducerOptions, resolveProducerOptions } from './producer/producer-options.js'
 
@@ -24,6 +26,16 @@ export class Kafka {
   /** A new admin client. */
   admin(): Admin {
     return new Admin(new Cluster(this.options))
+  }
+
+  /**
+   * A new consumer; its options are checked here. Dead-lettered records go
+   * through a producer of its own, made on first use.
+   */
+  consumer(options: ConsumerOptions): Consumer {
+    return new Consumer(new Cluster(this.options), resolveConsumerOptions(options), () =>
+      this.producer({ lingerMs: 0 }),
+    )
   }
 
   /** A new producer; its options are checked here (ClientConfigError names a bad one). */

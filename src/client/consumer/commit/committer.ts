@@ -1,0 +1,183 @@
+import type { Clock, TimerHandle } from '../../../flow/clock.js'
+import { ErrorCode, KafkaError } from '../../../protocol/error-codes.js'
+import { Apis } from '../../../protocol/messages/index.js'
+import type { Cluster } from '../../cluster/cluster.js'
+import type { Logger } from '../../logger.js'
+import type { PartitionState } from '../fetch/partition-state.js'
+
+/** Who is committing: the generation fences commits from before a rebalance. */
+export interface CommitIdentity {
+  readonly groupId: string
+  readonly generationId: number
+  readonly memberId: string
+  readonly groupInstanceId: string | null
+}
+
+/** Codes that say this commit belongs to a generation that is over: dropped, never retried. */
+const STALE = new Set<number>([
+  ErrorCode.ILLEGAL_GENERATION,
+  ErrorCode.UNKNOWN_MEMBER_ID,
+  ErrorCode.FENCED_INSTANCE_ID,
+  ErrorCode.REBALANCE_IN_PROGRESS,
+])
+
+/** A commit that failed with one of these is tried again, a few times, within a request timeout. */
+const RETRIABLE = new Set<number>([
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.REQUEST_TIMED_OUT,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+])
+
+const ATTEMPTS = 3
+
+export interface CommitResult {
+  readonly offsets: readonly { topic: string; partition: number; offset: bigint }[]
+  readonly latencyMs: number
+}
+
+/**
+ * Commits each partition's committable offset — the lowest offset not yet
+ * finished — when it has moved: on an interval, and when asked (revoke,
+ * close, `before-process`). Commits carry the generation and member id, so
+ * one from before a rebalance is refused by the coordinator and dropped
+ * here, never retried into a newer generation's offsets. One commit is in
+ * flight at a time; asks meanwhile coalesce into the next.
+ */
+export class Committer {
+  private timer: TimerHandle | undefined
+  private running: Promise<void> | undefined
+  private again = false
+  private stopped = false
+  commits = 0
+  latencyTotalMs = 0
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly identity: () => CommitIdentity | undefined,
+    private readonly states: () => Iterable<PartitionState>,
+    private readonly intervalMs: number,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly onCommit: (result: CommitResult) => void,
+  ) {}
+
+  start(): void {
+    if (this.timer !== undefined || this.stopped) return
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined
+      void this.commit().finally(() => this.start())
+    }, this.intervalMs)
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  /** Commits what has moved (of `only`, or every partition); resolves when that is done or dropped. */
+  async commit(only?: ReadonlySet<PartitionState>): Promise<void> {
+    if (this.running) {
+      this.again = true
+      await this.running
+      if (!this.again) return
+    }
+    this.again = false
+    this.running = this.commitOnce(only).finally(() => {
+      this.running = undefined
+    })
+    await this.running
+  }
+
+  private async commitOnce(only?: ReadonlySet<PartitionState>): Promise<void> {
+    const identity = this.identity()
+    if (!identity) return
+    const moved: { state: PartitionState; offset: number }[] = []
+    for (const state of this.states()) {
+      if (only && !only.has(state)) continue
+      if (state.position < 0) continue
+      const offset = state.committable()
+      if (offset > state.committed) moved.push({ state, offset })
+    }
+    if (moved.length === 0) return
+    const started = this.clock.now()
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        const retry = await this.send(identity, moved)
+        if (retry.length === 0) break
+        moved.splice(0, moved.length, ...retry)
+      } catch (error) {
+        this.cluster.recover(error, 'find-coordinator', { group: identity.groupId })
+        if (attempt === ATTEMPTS) {
+          this.logger.warn(`group ${identity.groupId}: commit failed: ${(error as Error).message}`)
+          return
+        }
+      }
+      this.cluster.forgetCoordinator(identity.groupId)
+    }
+    const latencyMs = this.clock.now() - started
+    this.commits++
+    this.latencyTotalMs += latencyMs
+    this.onCommit({
+      offsets: moved.map(({ state, offset }) => ({
+        topic: state.topic,
+        partition: state.partition,
+        offset: BigInt(offset),
+      })),
+      latencyMs,
+    })
+  }
+
+  /** One OffsetCommit; returns the partitions worth sending again. */
+  private async send(
+    identity: CommitIdentity,
+    moved: readonly { state: PartitionState; offset: number }[],
+  ): Promise<{ state: PartitionState; offset: number }[]> {
+    const byTopic = new Map<string, { state: PartitionState; offset: number }[]>()
+    for (const m of moved) byTopic.set(m.state.topic, [...(byTopic.get(m.state.topic) ?? []), m])
+    const coordinator = await this.cluster.coordinator(identity.groupId)
+    const answer = await this.cluster.send(
+      coordinator,
+      Apis.OffsetCommit,
+      {
+        groupId: identity.groupId,
+        generationId: identity.generationId,
+        memberId: identity.memberId,
+        groupInstanceId: identity.groupInstanceId,
+        topics: [...byTopic].map(([name, list]) => ({
+          name,
+          partitions: list.map(({ state, offset }) => ({
+            partitionIndex: state.partition,
+            committedOffset: BigInt(offset),
+            committedLeaderEpoch: state.leaderEpoch,
+            committedMetadata: null,
+          })),
+        })),
+      },
+      { lane: 'coordinator' },
+    )
+    const retry: { state: PartitionState; offset: number }[] = []
+    for (const t of answer.topics) {
+      for (const p of t.partitions) {
+        const m = byTopic.get(t.name)?.find((x) => x.state.partition === p.partitionIndex)
+        if (!m) continue
+        if (p.errorCode === ErrorCode.NONE) {
+          if (m.offset > m.state.committed) m.state.committed = m.offset
+        } else if (STALE.has(p.errorCode)) {
+          this.logger.debug(
+            `group ${identity.groupId}: commit from generation ${identity.generationId} dropped (${new KafkaError(p.errorCode).type})`,
+          )
+        } else if (RETRIABLE.has(p.errorCode)) {
+          retry.push(m)
+        } else {
+          this.logger.warn(
+            `group ${identity.groupId}: commit of ${t.name}[${p.partitionIndex}] refused: ${new KafkaError(p.errorCode).message}`,
+          )
+        }
+      }
+    }
+    return retry
+  }
+}

@@ -42,6 +42,24 @@ export class ClientHarness {
     return producer
   }
 
+  consumer(
+    options: Partial<KafkaOptions> & { brokers: KafkaOptions['brokers'] },
+    consumerOptions: Parameters<Kafka['consumer']>[0],
+    clock?: Clock,
+  ) {
+    const consumer = this.kafka(options, clock).consumer({
+      // quick group settings for tests: short sessions, fast heartbeats and commits
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 500,
+      commitIntervalMs: 200,
+      rebalanceTimeoutMs: 20_000,
+      revokeDrainMs: 5_000,
+      ...consumerOptions,
+    })
+    this.closers.push(() => consumer.close())
+    return consumer
+  }
+
   async closeAll(): Promise<void> {
     await Promise.allSettled(this.closers.splice(0).map((close) => close()))
   }

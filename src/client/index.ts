@@ -36,6 +36,27 @@ export type {
   TopicPartition,
 } from './admin/admin-types.js'
 export type { KafkaOptions, RetryPolicyOptions } from './client-options.js'
+export type { CommitResult } from './consumer/commit/committer.js'
+export {
+  Consumer,
+  type ConsumerEvents,
+  type PauseReason,
+  type RunBatchOptions,
+  type SeekTarget,
+} from './consumer/consumer.js'
+export type { ConsumerBatch, ConsumerMessage } from './consumer/consumer-message.js'
+export type { ConsumerMetrics, PartitionMetrics } from './consumer/consumer-metrics.js'
+export type {
+  AssignorName,
+  CommitMode,
+  ConsumerOptions,
+  FailurePolicy,
+  Ordering,
+  Overflow,
+} from './consumer/consumer-options.js'
+export { DEAD_LETTER_HEADERS } from './consumer/dead-letter.js'
+export type { Deserializer, DeserializerOption } from './consumer/deserializers.js'
+export { StuckHandlerError } from './consumer/dispatch/stuck-handler-error.js'
 export {
   AuthenticationError,
   BootstrapError,

@@ -99,7 +99,10 @@ export class Producer implements RecordAppender {
     this.partitioner = new Partitioner(options.partitioner, options.batchBytes)
     this.keySerializer = serializerFor(options.keySerializer, 'key')
     this.valueSerializer = serializerFor(options.valueSerializer, 'value')
-    this.limiter = options.rate
+    const limited =
+      options.rate &&
+      (Number.isFinite(options.rate.recordsPerSecond) || Number.isFinite(options.rate.bytesPerSecond))
+    this.limiter = limited
       ? new RateLimiter({
           perSecond: Number.isFinite(options.rate.recordsPerSecond)
             ? options.rate.recordsPerSecond

@@ -12,6 +12,8 @@ import { resolve } from 'node:path'
  *                                   '{"batchBytes":1048576}', librdkafka's batch.size)
  *   BENCH_PRODUCER_TUNED_WINDOW     its sendAll maxInFlight (default 50,000)
  *   BENCH_PRODUCER_CPU_PROF=DIR     V8 CPU profiles of the Sluice children into DIR, summarized at the end
+ *                                   (profiling slows them: run it apart, e.g. with BENCH_PRODUCER_CLIENTS=sluice-tuned)
+ *   BENCH_PRODUCER_VERBOSE=1        a line on stderr per run as it finishes
  */
 
 export const CLIENT_IDS = [

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Kafka } from '../../src/index.js'
 import { endOffsets } from '../broker/topic-admin.js'
 
@@ -11,6 +12,9 @@ import { endOffsets } from '../broker/topic-admin.js'
 
 export const PARTITIONS = 3
 
+/** How long a new topic's leaders get to start serving; Kafka takes a moment after Metadata lists them. */
+const READY_TIMEOUT_MS = 30_000
+
 export class TopicSupply {
   private readonly admin
   private made = 0
@@ -22,11 +26,27 @@ export class TopicSupply {
     this.admin = new Kafka({ brokers: bootstrap, clientId: 'bench-producer-admin', logger: 'warn' }).admin()
   }
 
-  /** Creates the next topic and resolves once every partition has a leader. */
+  /**
+   * Creates the next topic and resolves once every partition's leader
+   * answers ListOffsets for it. Metadata naming a leader is not enough: a
+   * Kafka node answered a produce sent right then with NOT_LEADER_OR_FOLLOWER,
+   * which a client would retry and the run would be charged for.
+   */
   async fresh(): Promise<string> {
     const topic = `${this.prefix}-${++this.made}-${Date.now().toString(36)}`
     await this.admin.createTopics([{ topic, partitions: PARTITIONS, replicationFactor: 1 }])
-    return topic
+    const deadline = Date.now() + READY_TIMEOUT_MS
+    for (;;) {
+      try {
+        const ends = await this.stored(topic)
+        if (ends.some((end) => end !== 0))
+          throw new Error(`new topic ${topic} is not empty: ${ends.join(', ')}`)
+        return topic
+      } catch (err) {
+        if (Date.now() > deadline) throw err
+        await sleep(100)
+      }
+    }
   }
 
   /** Records each partition holds: its high watermark (the topic started empty). */

@@ -152,12 +152,25 @@ function describeRelease(r: MemoryRelease): string {
   )
 }
 
-/** Topic config defaults that come from the broker's options (Kafka's log.* settings). */
+/** The broker options that set a topic config's default, as Kafka's log.* settings do. */
+const TOPIC_DEFAULT_OPTIONS = [
+  ['retention.ms', 'retentionMs'],
+  ['retention.bytes', 'retentionBytes'],
+  ['segment.bytes', 'segmentBytes'],
+  ['segment.ms', 'segmentMs'],
+] as const
+
+/**
+ * Topic config defaults from the options that were given. Those left out
+ * are Kafka's defaults (the same values), which DescribeConfigs reports as
+ * DEFAULT_CONFIG rather than as a broker setting, as Kafka does for a
+ * log.* key its server.properties does not set.
+ */
 function topicDefaults(o: ResolvedBrokerOptions): Map<string, string> {
-  return new Map([
-    ['retention.ms', String(o.retentionMs)],
-    ['retention.bytes', String(o.retentionBytes)],
-    ['segment.bytes', String(o.segmentBytes)],
-    ['segment.ms', String(o.segmentMs)],
-  ])
+  return new Map(
+    TOPIC_DEFAULT_OPTIONS.filter(([, option]) => o.configured.has(option)).map(([config, option]) => [
+      config,
+      String(o[option]),
+    ]),
+  )
 }

@@ -86,6 +86,12 @@ export type ResolvedBrokerOptions = Required<
     logger: Logger
     /** TEST ONLY: present when `faultInjection` is true; shared by every node over these options. */
     faults: FaultInjector | undefined
+    /**
+     * The options that were given, as against left at their defaults: what
+     * Kafka tells apart as a server.properties setting (STATIC_BROKER_CONFIG)
+     * and its own default (DEFAULT_CONFIG) when it describes configs.
+     */
+    configured: ReadonlySet<keyof BrokerOptions>
   }
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -187,5 +193,8 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
     groupMinSessionTimeoutMs,
     groupMaxSessionTimeoutMs,
     offsetMetadataMaxBytes: integer('offsetMetadataMaxBytes', options.offsetMetadataMaxBytes ?? 4096, 0),
+    configured: new Set(
+      (Object.keys(options) as (keyof BrokerOptions)[]).filter((key) => options[key] !== undefined),
+    ),
   }
 }

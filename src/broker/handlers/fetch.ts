@@ -8,7 +8,9 @@
  * - Long poll: answers once `minBytes` are available or `maxWaitMs` has
  *   passed; an append to any requested partition re-checks at once.
  * - High watermark = last stable offset = log end (no replication, no
- *   transactions); log start offset; OFFSET_OUT_OF_RANGE outside the log.
+ *   transactions); log start offset. Outside the log: OFFSET_OUT_OF_RANGE
+ *   with every offset -1, as Kafka answers (clients find the range with
+ *   ListOffsets when they reset).
  * - Fetch sessions (KIP-227) are not kept: every answer has session id 0,
  *   which clients take as "send full requests"; an incremental request for a
  *   session we never created gets FETCH_SESSION_ID_NOT_FOUND.
@@ -163,6 +165,8 @@ function readPartition(
   }
   const log = partition.log
   const offset = Number(p.fetchOffset)
+  if (offset < log.logStartOffset || offset > log.logEndOffset)
+    return errorAnswer(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE)
   const answer: PartitionAnswer = {
     partitionIndex: p.partition,
     errorCode: ErrorCode.NONE,
@@ -172,10 +176,6 @@ function readPartition(
     abortedTransactions: null,
     preferredReadReplica: -1,
     records: NO_RECORDS,
-  }
-  if (offset < log.logStartOffset || offset > log.logEndOffset) {
-    answer.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE
-    return answer
   }
   // the first partition with data returns at least one batch whatever the limits, so a
   // batch larger than max bytes can never block a consumer (KIP-74)

@@ -2,10 +2,10 @@
  * InitProducerId (22), versions 0-4: producer ids and epochs for idempotent
  * producers (producers/producer-id-manager.ts has the rules).
  * - Without a transactional id: a new id with epoch 0; from v3 a client may
- *   present the id and epoch it holds to have the epoch bumped (KIP-360). A
- *   stale epoch is INVALID_PRODUCER_EPOCH before v4 and PRODUCER_FENCED from
- *   v4 (KIP-588), the same mapping Kafka makes. An id with epoch -1, or -1
- *   with an epoch, is INVALID_REQUEST.
+ *   present the id and epoch it holds to have the epoch bumped (KIP-360).
+ *   Any other id or epoch it presents gets a new id with epoch 0, never
+ *   PRODUCER_FENCED: Kafka fences transactional producers only. An id with
+ *   epoch -1, or -1 with an epoch, is INVALID_REQUEST.
  * - With a transactional id (even an empty one): TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
  *   Transactions are not supported and their APIs are not advertised; this is
  *   the answer a Kafka broker gives a client that may not use that id, which
@@ -22,8 +22,6 @@ import { defineHandler } from './handler.js'
 
 /** InitProducerId v3 added the id and epoch the client holds. */
 const FIRST_VERSION_WITH_HELD_ID = 3
-/** InitProducerId v4 may answer PRODUCER_FENCED; older clients know only INVALID_PRODUCER_EPOCH. */
-const FIRST_VERSION_WITH_PRODUCER_FENCED = 4
 
 export const initProducerIdHandler = defineHandler({
   api: Apis.InitProducerId,
@@ -38,26 +36,11 @@ export const initProducerIdHandler = defineHandler({
       if (noId !== noEpoch) return refused(ErrorCode.INVALID_REQUEST)
       if (!noId) held = { producerId: body.producerId, producerEpoch: body.producerEpoch }
     }
-    let outcome: ReturnType<typeof broker.producerIds.initialize>
     try {
-      outcome = broker.producerIds.initialize(held)
+      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, ...broker.producerIds.initialize(held) }
     } catch (err) {
       broker.logger.error(`cannot hand out a producer id: ${(err as Error).message}`)
       return refused(ErrorCode.UNKNOWN_SERVER_ERROR)
-    }
-    if (outcome.kind === 'fenced') {
-      broker.logger.debug(`InitProducerId refused: ${outcome.message}`)
-      return refused(
-        version >= FIRST_VERSION_WITH_PRODUCER_FENCED
-          ? ErrorCode.PRODUCER_FENCED
-          : ErrorCode.INVALID_PRODUCER_EPOCH,
-      )
-    }
-    return {
-      throttleTimeMs: 0,
-      errorCode: ErrorCode.NONE,
-      producerId: outcome.producerId,
-      producerEpoch: outcome.producerEpoch,
     }
   },
 })

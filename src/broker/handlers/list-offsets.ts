@@ -12,15 +12,21 @@
  *   (partition-gate.ts). The epoch returned with an offset is Kafka's: the
  *   current one for latest, the one the log start was written under for
  *   earliest, the found batch's own for a timestamp or max timestamp.
+ * - A partition named more than once gets one answer, INVALID_REQUEST, and
+ *   a topic named more than once one entry, as Kafka answers: its broker
+ *   keys the answers by partition, so there is only one to give.
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { Apis } from '../../protocol/messages/index.js'
 import { readBatchHeader } from '../../protocol/records/batch-header.js'
 import { decodeRecordBatch } from '../../protocol/records/index.js'
+import type { MessageOf } from '../../protocol/schema.js'
 import type { LeaderEpochLookup } from '../cluster/leader-epoch-history.js'
 import type { PartitionLog } from '../log/partition-log.js'
-import { defineHandler } from './handler.js'
+import { defineHandler, type RequestContext } from './handler.js'
 import { partitionGate } from './partition-gate.js'
+
+type ListOffsetsRequest = MessageOf<typeof Apis.ListOffsets.request>
 
 const LATEST = -1n
 const EARLIEST = -2n
@@ -38,35 +44,70 @@ export const listOffsetsHandler = defineHandler({
   minVersion: 0,
   maxVersion: 7,
   handle(body, ctx) {
-    const { broker, version } = ctx
+    const duplicates = duplicatePartitions(body.topics)
+    // topic name -> partition index -> answer, in the order first asked for
+    const answers = new Map<string, Map<number, Found>>()
+    for (const t of body.topics) {
+      const partitions = getOrAdd(answers, t.name, () => new Map<number, Found>())
+      for (const p of t.partitions) {
+        if (duplicates.get(t.name)?.has(p.partitionIndex)) {
+          partitions.set(p.partitionIndex, failure(ErrorCode.INVALID_REQUEST))
+          continue
+        }
+        partitions.set(p.partitionIndex, answerPartition(ctx, t.name, p))
+      }
+    }
     return {
       throttleTimeMs: 0,
-      topics: body.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => {
-          const partition = broker.topics.partition(t.name, p.partitionIndex)
-          let found: Found
-          if (version === 0) found = failure(ErrorCode.UNSUPPORTED_VERSION)
-          else if (!partition) found = failure(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-          else {
-            const gate = partitionGate(ctx, t.name, p.partitionIndex, p.currentLeaderEpoch)
-            if (gate !== ErrorCode.NONE) found = failure(gate)
-            else if (p.timestamp === MAX_TIMESTAMP && version < 7)
-              found = failure(ErrorCode.UNSUPPORTED_VERSION)
-            else {
-              const epochs = {
-                current: broker.cluster.leaderOf(t.name, p.partitionIndex).leaderEpoch,
-                history: () => broker.cluster.epochHistory(t.name, p.partitionIndex),
-              }
-              found = lookUp(partition.log, p.timestamp, epochs)
-            }
-          }
-          return { partitionIndex: p.partitionIndex, ...found }
-        }),
+      topics: [...answers].map(([name, partitions]) => ({
+        name,
+        partitions: [...partitions].map(([partitionIndex, found]) => ({ partitionIndex, ...found })),
       })),
     }
   },
 })
+
+type PartitionRequest = ListOffsetsRequest['topics'][number]['partitions'][number]
+
+function answerPartition(ctx: RequestContext, topic: string, p: PartitionRequest): Found {
+  const { broker, version } = ctx
+  if (version === 0) return failure(ErrorCode.UNSUPPORTED_VERSION)
+  const partition = broker.topics.partition(topic, p.partitionIndex)
+  if (!partition) return failure(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+  const gate = partitionGate(ctx, topic, p.partitionIndex, p.currentLeaderEpoch)
+  if (gate !== ErrorCode.NONE) return failure(gate)
+  if (p.timestamp === MAX_TIMESTAMP && version < 7) return failure(ErrorCode.UNSUPPORTED_VERSION)
+  const epochs = {
+    current: broker.cluster.leaderOf(topic, p.partitionIndex).leaderEpoch,
+    history: () => broker.cluster.epochHistory(topic, p.partitionIndex),
+  }
+  return lookUp(partition.log, p.timestamp, epochs)
+}
+
+/** The partitions named more than once anywhere in the request, by topic. */
+function duplicatePartitions(
+  topics: readonly { name: string; partitions: readonly { partitionIndex: number }[] }[],
+): Map<string, Set<number>> {
+  const seen = new Map<string, Set<number>>()
+  const twice = new Map<string, Set<number>>()
+  for (const t of topics) {
+    const named = getOrAdd(seen, t.name, () => new Set<number>())
+    for (const { partitionIndex } of t.partitions) {
+      if (named.has(partitionIndex)) getOrAdd(twice, t.name, () => new Set<number>()).add(partitionIndex)
+      else named.add(partitionIndex)
+    }
+  }
+  return twice
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key)
+  if (value === undefined) {
+    value = make()
+    map.set(key, value)
+  }
+  return value
+}
 
 function failure(errorCode: number): Found {
   return { errorCode, timestamp: -1n, offset: -1n, leaderEpoch: -1 }

@@ -12,10 +12,11 @@ export interface HeldProducerId {
   producerEpoch: number
 }
 
-export type InitProducerIdOutcome =
-  | { kind: 'granted'; producerId: bigint; producerEpoch: number }
-  /** The id is ours but the epoch is neither its current nor its previous one: another holder bumped it. */
-  | { kind: 'fenced'; message: string }
+/** What InitProducerId hands out: always an id and epoch, never an error (as from Kafka, see below). */
+export interface GrantedProducerId {
+  producerId: bigint
+  producerEpoch: number
+}
 
 interface IssuedProducer {
   epoch: number
@@ -38,12 +39,16 @@ interface IssuedProducer {
  *   exhausted, the producer moves to a new id with epoch 0;
  * - the id with the epoch it had before the last bump: a retry of that bump
  *   whose answer was lost, answered the same way again;
- * - the id with any other epoch: fenced.
+ * - the id with any other epoch (never issued, or two bumps old), or the
+ *   stale epoch of an id that moved on: a new id with epoch 0.
  *
  * Kafka itself hands every InitProducerId without a transactional id a new
- * id and ignores what the client holds; bumping instead keeps one id per
- * producer and is equally safe for clients, since a new epoch restarts the
- * sequences at 0 just as a new id does.
+ * id and ignores what the client holds, so it never fences an idempotent
+ * producer (fencing is for transactional ids); neither does this broker,
+ * since clients take PRODUCER_FENCED as fatal. Bumping the current epoch
+ * instead of handing out a new id keeps one id per producer and is equally
+ * safe for clients, since a new epoch restarts the sequences at 0 just as a
+ * new id does.
  *
  * What was handed out is kept in memory only: after a restart every held id
  * is unknown and gets a new one, which the allocator guarantees is unused.
@@ -58,7 +63,7 @@ export class ProducerIdManager {
   ) {}
 
   /** Handles one InitProducerId; throws only when a new id cannot be reserved on disk. */
-  initialize(held: HeldProducerId | undefined): InitProducerIdOutcome {
+  initialize(held: HeldProducerId | undefined): GrantedProducerId {
     const known = held ? this.issued.get(held.producerId) : undefined
     if (!held || !known) return this.newProducer()
     const { producerId, producerEpoch: epoch } = held
@@ -67,9 +72,9 @@ export class ProducerIdManager {
       const successor = this.issued.get(known.rotatedTo)
       if (epoch === known.epoch && successor) {
         this.touch(known.rotatedTo, successor)
-        return granted(known.rotatedTo, successor.epoch)
+        return { producerId: known.rotatedTo, producerEpoch: successor.epoch }
       }
-      return fenced(`Producer ${producerId} moved to producer id ${known.rotatedTo}; epoch ${epoch} is stale`)
+      return this.newProducer()
     }
     if (epoch === known.epoch) {
       if (epoch >= EXHAUSTED_EPOCH) {
@@ -79,18 +84,17 @@ export class ProducerIdManager {
       }
       known.previousEpoch = known.epoch
       known.epoch += 1
-      return granted(producerId, known.epoch)
+      return { producerId, producerEpoch: known.epoch }
     }
-    if (known.previousEpoch >= 0 && epoch === known.previousEpoch) return granted(producerId, known.epoch)
-    return fenced(
-      `Producer ${producerId} has epoch ${known.epoch}; epoch ${epoch} was fenced or never issued`,
-    )
+    if (known.previousEpoch >= 0 && epoch === known.previousEpoch)
+      return { producerId, producerEpoch: known.epoch }
+    return this.newProducer()
   }
 
-  private newProducer(): { kind: 'granted'; producerId: bigint; producerEpoch: number } {
+  private newProducer(): GrantedProducerId {
     const producerId = this.allocator.allocate()
     this.touch(producerId, { epoch: 0, previousEpoch: -1 })
-    return granted(producerId, 0)
+    return { producerId, producerEpoch: 0 }
   }
 
   private touch(producerId: bigint, entry: IssuedProducer): void {
@@ -98,15 +102,4 @@ export class ProducerIdManager {
     this.issued.set(producerId, entry)
     if (this.issued.size > this.maxTracked) this.issued.delete(this.issued.keys().next().value as bigint)
   }
-}
-
-function granted(
-  producerId: bigint,
-  producerEpoch: number,
-): { kind: 'granted'; producerId: bigint; producerEpoch: number } {
-  return { kind: 'granted', producerId, producerEpoch }
-}
-
-function fenced(message: string): InitProducerIdOutcome {
-  return { kind: 'fenced', message }
 }

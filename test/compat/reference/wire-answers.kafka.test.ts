@@ -27,24 +27,6 @@ const KNOWN: Record<string, { embedded: unknown; kafka: unknown }> = {
   },
 }
 
-/**
- * Differences that are embedded-broker bugs, reported to be fixed: these
- * tests expect Kafka's answer and are marked as failing until the broker
- * gives it (then vitest reports them and they move out of this list).
- */
-const REPORTED = new Set([
-  // with OFFSET_OUT_OF_RANGE Kafka answers highWatermark -1 and logStartOffset -1; the embedded broker the real ones
-  'Fetch v12 past the end of a partition',
-  // Kafka answers a partition named twice once, with INVALID_REQUEST; the embedded broker answers each
-  'ListOffsets v7 naming one partition twice',
-  // configs left at their defaults: Kafka says DEFAULT_CONFIG (5), the embedded broker STATIC_BROKER_CONFIG (4)
-  // for those backed by a broker option (retention.bytes, segment.bytes)
-  'DescribeConfigs v4 of the test topic: common configs and their values',
-  // Kafka ignores what an idempotent producer presents and hands out a new id (errorCode 0, epoch 0); the
-  // embedded broker answers PRODUCER_FENCED (90), which clients treat as fatal
-  'InitProducerId v4 presenting an id with an epoch it never had',
-])
-
 let embedded: RunningBroker
 let kafka: RunningKafka
 let serial = 0
@@ -127,8 +109,7 @@ describeWithKafka('wire answers, embedded broker against Apache Kafka', () => {
   })
 
   for (const c of WIRE_CASES) {
-    const test = REPORTED.has(c.name) ? it.fails : it
-    test(c.name, async () => {
+    it(c.name, async () => {
       const [e, k] = await Promise.all([answer(embedded.bootstrap, c.ask), answer(kafka.bootstrap, c.ask)])
       compare(c.name, e, k)
     })

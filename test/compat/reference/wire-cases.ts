@@ -694,7 +694,11 @@ export const WIRE_CASES: readonly WireCase[] = [
     async ask(c) {
       const first = await initProducerId(c, -1n, -1)
       const wrong = await initProducerId(c, first.producerId, first.producerEpoch + 5)
-      return { errorCode: wrong.errorCode, epoch: wrong.producerEpoch }
+      return {
+        errorCode: wrong.errorCode,
+        sameId: wrong.producerId === first.producerId,
+        epoch: wrong.producerEpoch,
+      }
     },
   },
   {

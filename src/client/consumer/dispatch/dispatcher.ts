@@ -63,15 +63,22 @@ type Outcome = 'success' | 'failure' | 'ignore' | 'fatal'
 
 /** Records of one ordering lane (a partition, or a key within a partition), waiting their turn. */
 interface Lane {
-  readonly key: string
   readonly state: PartitionState
-  readonly waiting: QueuedRecord[]
+  /** The key within the partition (key ordering), for forgetting the lane. */
+  readonly key: string | null | undefined
+  waiting: QueuedRecord[]
+  head: number
   busy: boolean
   ready: boolean
 }
 
 /** Records taken from partition queues into lanes, at most: how far ahead key ordering looks. */
 const LOOKAHEAD_PER_SLOT = 4
+const NO_HEADERS: ConsumerMessage['headers'] = Object.freeze([])
+
+function newLane(state: PartitionState, key: string | null | undefined): Lane {
+  return { state, key, waiting: [], head: 0, busy: false, ready: false }
+}
 const MIN_LOOKAHEAD = 256
 
 /**
@@ -86,13 +93,20 @@ const MIN_LOOKAHEAD = 256
  * the overflow strategies still see what waits.
  */
 export class Dispatcher {
-  private readonly lanes = new Map<string, Lane>()
-  private readonly ready: Lane[] = []
+  /** Lanes per partition: one (partition order), one per key (key order), or none kept (no order). */
+  private readonly partitionLanes = new Map<PartitionState, Lane>()
+  private readonly keyLanes = new Map<PartitionState, Map<string | null, Lane>>()
+  private ready: Lane[] = []
+  private readyHead = 0
   private inLanes = 0
   private rateTimer: TimerHandle | undefined
   private batchTimer: TimerHandle | undefined
   private readonly idleWaiters: (() => void)[] = []
   private running = 0
+  private pumping = false
+  private pumpAgain = false
+  /** No breaker, no stuck watch, commits after processing: a record can finish without an await. */
+  private readonly direct: boolean
   stopped = false
   /** Closing: nothing new starts; what runs may finish. */
   draining = false
@@ -102,36 +116,59 @@ export class Dispatcher {
     private readonly settings: DispatchSettings,
     private readonly handler: MessageHandler | undefined,
     private readonly batchHandler: BatchHandler | undefined,
-  ) {}
+  ) {
+    this.direct = !settings.breaker && settings.maxProcessingMs <= 0 && settings.commit === 'after-process'
+  }
 
   /** Records being processed now. */
   get inFlight(): number {
     return this.running
   }
 
-  /** Starts what may start now. Cheap to call often. */
+  /**
+   * Starts what may start now. Cheap to call often. Re-entrant calls (a
+   * handler that finished synchronously) only ask the running loop to look
+   * again, so a long run of synchronous handlers never deepens the stack.
+   */
   pump(): void {
     if (this.stopped || this.draining) return
-    if (this.batchHandler) {
-      this.pumpBatches()
+    if (this.pumping) {
+      this.pumpAgain = true
       return
     }
+    this.pumping = true
+    try {
+      do {
+        this.pumpAgain = false
+        if (this.batchHandler) this.pumpBatches()
+        else this.pumpRecords()
+      } while (this.pumpAgain && !this.stopped && !this.draining)
+    } finally {
+      this.pumping = false
+    }
+  }
+
+  private pumpRecords(): void {
     this.fillLanes()
-    while (this.ready.length > 0) {
-      const lane = this.ready[0]
-      const record = lane.waiting[0]
+    while (this.readyHead < this.ready.length) {
+      const lane = this.ready[this.readyHead]
+      const record = lane.waiting[lane.head]
       if (this.settings.rate && !this.settings.rate.tryAcquire(1, record.size)) {
         this.waitForRate()
         return
       }
       const permit = this.settings.limiter.tryAcquire()
       if (!permit) return
-      this.ready.shift()
+      this.ready[this.readyHead++] = undefined as unknown as Lane
+      if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+        this.ready = this.ready.slice(this.readyHead)
+        this.readyHead = 0
+      }
       lane.ready = false
       lane.busy = true
-      lane.waiting.shift()
+      lane.waiting[lane.head++] = undefined as unknown as QueuedRecord
       this.inLanes--
-      void this.runRecord(lane, record, permit)
+      this.start(lane, record, permit)
     }
   }
 
@@ -151,17 +188,33 @@ export class Dispatcher {
     this.settings.clock.clearTimeout(timer)
   }
 
-  /** Forgets the lanes of revoked partitions (their waiting records go back uncounted: the state drops them). */
+  /** Forgets the lanes of revoked partitions: their waiting records are abandoned (the state drops them). */
   forget(states: ReadonlySet<PartitionState>): void {
-    for (const [key, lane] of this.lanes) {
-      if (!states.has(lane.state)) continue
-      this.inLanes -= lane.waiting.length
-      for (const record of lane.waiting) lane.state.abandon(record)
-      lane.waiting.length = 0
-      if (!lane.busy) this.lanes.delete(key)
+    const lanes: Lane[] = []
+    for (const state of states) {
+      const single = this.partitionLanes.get(state)
+      if (single) lanes.push(single)
+      for (const lane of this.keyLanes.get(state)?.values() ?? []) lanes.push(lane)
     }
-    for (let i = this.ready.length - 1; i >= 0; i--)
-      if (states.has(this.ready[i].state)) this.ready.splice(i, 1)
+    for (let i = this.readyHead; i < this.ready.length; i++) {
+      const lane = this.ready[i]
+      if (lane && states.has(lane.state) && !lanes.includes(lane)) lanes.push(lane)
+    }
+    for (const lane of lanes) {
+      for (let i = lane.head; i < lane.waiting.length; i++) {
+        lane.state.abandon(lane.waiting[i])
+        this.inLanes--
+      }
+      lane.waiting = []
+      lane.head = 0
+      lane.ready = false
+    }
+    this.ready = this.ready.slice(this.readyHead).filter((lane) => lane && !states.has(lane.state))
+    this.readyHead = 0
+    for (const state of states) {
+      if (!this.partitionLanes.get(state)?.busy) this.partitionLanes.delete(state)
+      this.keyLanes.delete(state)
+    }
   }
 
   stop(): void {
@@ -172,37 +225,52 @@ export class Dispatcher {
     this.batchTimer = undefined
   }
 
-  private laneKey(state: PartitionState, record: QueuedRecord): string {
-    const base = `${state.topic}\0${state.partition}`
-    if (this.settings.ordering === 'partition') return base
-    if (this.settings.ordering === 'key')
-      return record.keyText === null ? `${base}\0` : `${base}\0${record.keyText}\0k`
-    return `${base}\0${record.offset}`
+  /** The lane a record waits in for its turn. */
+  private laneFor(state: PartitionState, record: QueuedRecord): Lane {
+    const ordering = this.settings.ordering
+    if (ordering === 'none') return newLane(state, undefined)
+    if (ordering === 'partition') {
+      let lane = this.partitionLanes.get(state)
+      if (!lane) {
+        lane = newLane(state, undefined)
+        this.partitionLanes.set(state, lane)
+      }
+      return lane
+    }
+    let byKey = this.keyLanes.get(state)
+    if (!byKey) {
+      byKey = new Map()
+      this.keyLanes.set(state, byKey)
+    }
+    let lane = byKey.get(record.keyText)
+    if (!lane) {
+      lane = newLane(state, record.keyText)
+      byKey.set(record.keyText, lane)
+    }
+    return lane
   }
 
   /** Moves records from partition queues into lanes, up to the lookahead, partition by partition in turn. */
   private fillLanes(): void {
     const limit = Math.max(MIN_LOOKAHEAD, this.settings.limiter.limit * LOOKAHEAD_PER_SLOT)
+    const partitionOrder = this.settings.ordering === 'partition'
     let progress = true
     while (progress && this.inLanes < limit) {
       progress = false
       for (const state of this.host.states()) {
         if (this.inLanes >= limit) break
-        // partition order needs no lookahead: its lane runs one record at a time anyway
-        if (
-          this.settings.ordering === 'partition' &&
-          this.lanes.get(`${state.topic}\0${state.partition}`)?.waiting.length
-        ) {
-          continue
+        if (partitionOrder) {
+          // partition order needs no lookahead: its lane runs one record at a time anyway
+          const lane = this.partitionLanes.get(state)
+          if (lane && lane.head < lane.waiting.length) continue
         }
         const record = state.take()
         if (!record) continue
         progress = true
-        const key = this.laneKey(state, record)
-        let lane = this.lanes.get(key)
-        if (!lane) {
-          lane = { key, state, waiting: [], busy: false, ready: false }
-          this.lanes.set(key, lane)
+        const lane = this.laneFor(state, record)
+        if (lane.head === lane.waiting.length) {
+          lane.waiting.length = 0
+          lane.head = 0
         }
         lane.waiting.push(record)
         this.inLanes++
@@ -223,27 +291,79 @@ export class Dispatcher {
     }, 5)
   }
 
-  private async runRecord(lane: Lane, record: QueuedRecord, permit: Permit): Promise<void> {
+  /**
+   * Runs one record. The direct path calls the handler and finishes on its
+   * result without an await when it is not a promise, and with one `then`
+   * when it is; a failure (or a breaker, a stuck watch, early commits) goes
+   * the full way, with retries and the failure policy.
+   */
+  private start(lane: Lane, record: QueuedRecord, permit: Permit): void {
     this.running++
     const state = lane.state
+    if (!this.direct) {
+      void this.runRecord(lane, record, permit)
+      return
+    }
+    const started = this.settings.clock.now()
+    let result: unknown
+    try {
+      result = this.handler!(this.message(state, record, 1))
+    } catch (error) {
+      void this.runRecord(lane, record, permit, error as Error)
+      return
+    }
+    if (
+      result !== null &&
+      typeof result === 'object' &&
+      typeof (result as PromiseLike<unknown>).then === 'function'
+    ) {
+      ;(result as PromiseLike<unknown>).then(
+        () => this.succeeded(lane, record, permit, started),
+        (error) => void this.runRecord(lane, record, permit, error as Error),
+      )
+    } else this.succeeded(lane, record, permit, started)
+  }
+
+  private succeeded(lane: Lane, record: QueuedRecord, permit: Permit, started: number): void {
+    const counters = this.settings.counters
+    counters.processed++
+    counters.handlerMsTotal += this.settings.clock.now() - started
+    this.finishRecord(lane, record, permit, 'success')
+  }
+
+  /** The full way: attempts with backoff, then the failure policy; `firstError` if the direct path's try failed. */
+  private async runRecord(
+    lane: Lane,
+    record: QueuedRecord,
+    permit: Permit,
+    firstError?: Error,
+  ): Promise<void> {
     let outcome: Outcome = 'ignore'
     try {
-      outcome = await this.process(state, [record])
+      outcome = await this.process(lane.state, [record], firstError)
     } finally {
-      permit.release(outcome === 'fatal' ? 'ignore' : outcome)
-      this.running--
-      // a record the consumer stopped on stays unfinished: its offset is never committed
-      if (outcome === 'fatal') state.abandon(record)
-      else state.finish(record)
-      lane.busy = false
-      if (lane.waiting.length > 0) {
-        lane.ready = true
-        this.ready.push(lane)
-      } else if (this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key)
-      this.host.finished(state)
-      this.notifyIdle()
-      this.pump()
+      this.finishRecord(lane, record, permit, outcome)
     }
+  }
+
+  private finishRecord(lane: Lane, record: QueuedRecord, permit: Permit, outcome: Outcome): void {
+    const state = lane.state
+    permit.release(outcome === 'fatal' ? 'ignore' : outcome)
+    this.running--
+    // a record the consumer stopped on stays unfinished: its offset is never committed
+    if (outcome === 'fatal') state.abandon(record)
+    else state.finish(record)
+    lane.busy = false
+    if (lane.head < lane.waiting.length) {
+      lane.ready = true
+      this.ready.push(lane)
+    } else if (lane.key !== undefined || this.settings.ordering === 'key') {
+      const byKey = this.keyLanes.get(state)
+      if (byKey?.get(lane.key ?? null) === lane) byKey.delete(lane.key ?? null)
+    }
+    this.host.finished(state)
+    if (this.idleWaiters.length > 0) this.notifyIdle()
+    this.pump()
   }
 
   /**
@@ -251,10 +371,24 @@ export class Dispatcher {
    * attempts are used up, then applies the failure policy. Resolves with how
    * it went, for an adaptive concurrency limit.
    */
-  private async process(state: PartitionState, records: QueuedRecord[]): Promise<Outcome> {
+  private async process(
+    state: PartitionState,
+    records: QueuedRecord[],
+    firstError?: Error,
+  ): Promise<Outcome> {
     if (this.settings.commit !== 'after-process') await this.finishEarly(state, records)
     let lastError: Error | undefined
-    for (let attempt = 1; attempt <= this.settings.attempts; ) {
+    let attempt = 1
+    if (firstError) {
+      // the direct path made the first attempt
+      lastError = firstError
+      this.settings.counters.failedAttempts++
+      if (this.settings.attempts === 1) return this.failed(state, records, firstError)
+      this.settings.counters.retries++
+      await this.backoff(1)
+      attempt = 2
+    }
+    for (; attempt <= this.settings.attempts; ) {
       if (this.stopped || records[0].epoch !== state.epoch) return 'ignore'
       const started = this.settings.clock.now()
       try {
@@ -275,17 +409,21 @@ export class Dispatcher {
         this.settings.counters.failedAttempts++
         if (attempt === this.settings.attempts) break
         this.settings.counters.retries++
-        const delay = backoffDelay(attempt, {
-          initialMs: this.settings.retryBackoffMs,
-          maxMs: this.settings.retryBackoffMaxMs,
-          jitter: 'equal',
-        })
-        await sleep(delay, { clock: this.settings.clock, signal: this.settings.signal }).catch(() => {})
+        await this.backoff(attempt)
         attempt++
       }
     }
     if (this.stopped || records[0].epoch !== state.epoch) return 'ignore'
     return this.failed(state, records, lastError!)
+  }
+
+  private backoff(attempt: number): Promise<void> {
+    const delay = backoffDelay(attempt, {
+      initialMs: this.settings.retryBackoffMs,
+      maxMs: this.settings.retryBackoffMaxMs,
+      jitter: 'equal',
+    })
+    return sleep(delay, { clock: this.settings.clock, signal: this.settings.signal }).catch(() => {})
   }
 
   /** One call of the handler, through the breaker, watched for maxProcessingMs. */
@@ -331,7 +469,7 @@ export class Dispatcher {
       timestamp: r.timestamp,
       key: r.key === null ? null : this.settings.keyDeserializer(r.key, state.topic),
       value: r.value === null ? null : this.settings.valueDeserializer(r.value, state.topic),
-      headers: r.headers.map((h) => [h.key, h.value] as const),
+      headers: r.headers.length === 0 ? NO_HEADERS : r.headers.map((h) => [h.key, h.value] as const),
       leaderEpoch: r.leaderEpoch,
       attempt,
     }
@@ -371,8 +509,7 @@ export class Dispatcher {
     const now = this.settings.clock.now()
     let nextCheck = Number.POSITIVE_INFINITY
     for (const state of this.host.states()) {
-      const key = `${state.topic}\0${state.partition}`
-      if (this.lanes.get(key)?.busy || state.queued === 0) continue
+      if (this.partitionLanes.get(state)?.busy || state.queued === 0) continue
       const oldest = state.queuedSince
       const due =
         state.queued >= batch.maxRecords ||
@@ -392,8 +529,9 @@ export class Dispatcher {
         records.push(state.take()!)
         bytes += next.size
       }
-      const lane: Lane = { key, state, waiting: [], busy: true, ready: false }
-      this.lanes.set(key, lane)
+      const lane = newLane(state, undefined)
+      lane.busy = true
+      this.partitionLanes.set(state, lane)
       void this.runBatch(lane, records, permit)
     }
     if (Number.isFinite(nextCheck) && this.batchTimer === undefined) {
@@ -420,7 +558,7 @@ export class Dispatcher {
         if (outcome === 'fatal') state.abandon(record)
         else state.finish(record)
       }
-      this.lanes.delete(lane.key)
+      if (this.partitionLanes.get(state) === lane) this.partitionLanes.delete(state)
       this.host.finished(state)
       this.notifyIdle()
       this.pump()

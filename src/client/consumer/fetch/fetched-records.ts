@@ -1,16 +1,32 @@
 import type { RecordHeader } from '../../../protocol/records/index.js'
 import { decodeRecordBatch, iterateBatches } from '../../../protocol/records/index.js'
 
-/** A record between fetch and finish: what the handler will get, and what it costs in the buffer. */
-export interface FetchedRecord {
-  readonly offset: number
-  readonly timestamp: number
-  readonly key: Buffer | null
-  readonly value: Buffer | null
-  readonly headers: readonly RecordHeader[]
-  readonly leaderEpoch: number
-  /** Bytes counted against the buffers: key, value and headers, plus the record's bookkeeping. */
-  readonly size: number
+/**
+ * A record between fetch and finish: what the handler will get, what it
+ * costs in the buffer, and its place in its partition's bookkeeping (set
+ * when it is queued). One object per record, made once, of one shape:
+ * this runs for every record consumed.
+ */
+export class FetchedRecord {
+  /** Its place in the partition's offset tracker. */
+  slot = -1
+  /** The partition's epoch when it was queued: a seek or revoke since makes it stale. */
+  epoch = -1
+  /** Its offset counts as done (finished, dropped, or settled early by commit `auto`). */
+  settled = false
+
+  constructor(
+    readonly offset: number,
+    readonly timestamp: number,
+    readonly key: Buffer | null,
+    readonly value: Buffer | null,
+    readonly headers: readonly RecordHeader[],
+    readonly leaderEpoch: number,
+    /** Bytes counted against the buffers: key, value and headers, plus the record's bookkeeping. */
+    readonly size: number,
+    /** The key as text, for key ordering and conflation. */
+    readonly keyText: string | null,
+  ) {}
 }
 
 /** Roughly what a decoded record costs beside its bytes (the object, its views, its slot). */
@@ -74,15 +90,19 @@ export function decodeFetched(
       if (r.offset < next) continue
       let size = RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0)
       for (const header of r.headers) size += header.key.length + (header.value?.length ?? 0) + 16
-      out.push({
-        offset: r.offset,
-        timestamp: r.timestamp,
-        key: r.key,
-        value: r.value,
-        headers: r.headers,
-        leaderEpoch: h.partitionLeaderEpoch,
-        size,
-      })
+      const keyText = r.key === null ? null : r.key.toString('latin1')
+      out.push(
+        new FetchedRecord(
+          r.offset,
+          r.timestamp,
+          r.key,
+          r.value,
+          r.headers,
+          h.partitionLeaderEpoch,
+          size,
+          keyText,
+        ),
+      )
     }
     next = lastOffset + 1
   }

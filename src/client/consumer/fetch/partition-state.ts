@@ -5,16 +5,7 @@ import { OffsetTracker } from '../offset-tracker.js'
 import type { FetchedRecord } from './fetched-records.js'
 
 /** A fetched record waiting in its partition's queue, or being processed. */
-export interface QueuedRecord extends FetchedRecord {
-  /** Its place in the partition's offset tracker. */
-  readonly slot: number
-  /** The partition's epoch when it was fetched: a seek or revoke since makes it stale. */
-  readonly epoch: number
-  /** The key as text, for key ordering and conflation. */
-  readonly keyText: string | null
-  /** Its offset counts as done (finished, or settled early by commit `auto`). */
-  settled: boolean
-}
+export type QueuedRecord = FetchedRecord
 
 /** Bytes and records fetched and not yet finished, over all partitions: the consumer's budget. */
 export class BufferUsage {
@@ -157,22 +148,17 @@ export class PartitionState {
     nextOffset: number,
   ): { record: QueuedRecord; reason: DropReason }[] {
     const dropped: { record: QueuedRecord; reason: DropReason }[] = []
+    const wasEmpty = this.queued === 0
     for (let i = 0; i < records.length; i++) {
       const r = records[i]
-      const next = i === records.length - 1 ? nextOffset : r.offset + 1
-      const queued: QueuedRecord = {
-        ...r,
-        slot: this.tracker.add(r.offset, next),
-        epoch: this.epoch,
-        keyText: r.key === null ? null : r.key.toString('latin1'),
-        settled: false,
-      }
-      this.count(queued.size, 1)
-      this.place(queued, dropped)
+      r.slot = this.tracker.add(r.offset, i === records.length - 1 ? nextOffset : r.offset + 1)
+      r.epoch = this.epoch
+      this.count(r.size, 1)
+      this.place(r, dropped)
     }
     this.tracker.skipTo(nextOffset)
     this.position = nextOffset
-    if (this.queued > 0 && this.queuedSince === 0) this.queuedSince = this.clock.now()
+    if (wasEmpty && this.queued > 0) this.queuedSince = this.clock.now()
     this.updateLevel()
     return dropped
   }
@@ -187,10 +173,10 @@ export class PartitionState {
         this.head = 0
       }
       if (r === undefined) continue
-      if (this.byKey.get(r.keyText) === r) this.byKey.delete(r.keyText)
+      if (this.overflow === 'latest' && this.byKey.get(r.keyText) === r) this.byKey.delete(r.keyText)
       this.inFlight++
       this.queuedBytes -= r.size
-      this.queuedSince = this.queued > 0 ? this.clock.now() : 0
+      if (this.head === this.queue.length) this.queuedSince = 0
       return r
     }
     return undefined

@@ -368,16 +368,16 @@ function recordsCodec(bytes: FieldCodec, flexible: boolean): FieldCodec {
     minBytes: bytes.minBytes,
     decode: bytes.decode,
     encode(w, v) {
-      if (!Array.isArray(v)) {
+      if (v === null || v === undefined) {
         bytes.encode(w, v)
         return
       }
+      const parts: readonly Uint8Array[] = Array.isArray(v) ? v : [v]
       let length = 0
-      for (const part of v) length += part.length
+      for (const part of parts) length += part.length
       if (flexible) w.writeUVarint(length + 1)
       else w.writeInt32(length)
-      w.reserve(length)
-      for (const part of v) w.writeRaw(part)
+      for (const part of parts) w.writeLarge(part)
     },
   }
 }

@@ -61,6 +61,31 @@ export function encodeRequest<A extends ApiDefinition>(
   return w.finish()
 }
 
+/**
+ * As `encodeRequest`, but large byte fields (record batches) are not copied
+ * into the frame: the frame comes as a list of buffers, to be written in
+ * order (with `cork`, one system call). For Produce requests of big batches.
+ */
+export function encodeRequestParts<A extends ApiDefinition>(
+  api: A,
+  version: number,
+  header: { correlationId: number; clientId?: string | null },
+  body: MessageInput<A['request']>,
+): Buffer[] {
+  const codec = messageCodec(api.request, version)
+  const w = new Writer(512).gather()
+  const sizeAt = w.placeholderInt32()
+  writeRequestHeader(w, requestHeaderVersion(codec.flexible), {
+    requestApiKey: api.key,
+    requestApiVersion: version,
+    correlationId: header.correlationId,
+    clientId: header.clientId ?? null,
+  })
+  codec.encode(w, body)
+  w.patchInt32(sizeAt, w.length - 4)
+  return w.finishParts()
+}
+
 export interface DecodedRequest<A extends ApiDefinition = ApiDefinition> {
   api: A
   header: RequestHeaderValue

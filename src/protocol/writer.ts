@@ -1,5 +1,8 @@
 import { ProtocolError } from './protocol-error.js'
 
+/** Smaller byte fields are copied even in gather mode: a separate socket write costs more than the copy. */
+const GATHER_MIN_BYTES = 4096
+
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
@@ -9,9 +12,54 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 export class Writer {
   buffer: Buffer
   offset = 0
+  /**
+   * In gather mode: large byte fields are not copied but kept aside, each
+   * after the buffer position it follows. `finishParts()` interleaves them.
+   */
+  private external: { at: number; bytes: Uint8Array }[] | null = null
+  private externalBytes = 0
 
   constructor(initialSize = 256) {
     this.buffer = Buffer.allocUnsafe(initialSize)
+  }
+
+  /** Keeps byte fields of at least `minBytes` aside instead of copying them (see `writeLarge`). */
+  gather(): this {
+    this.external = []
+    return this
+  }
+
+  /** Bytes written so far, fields kept aside included: what a size prefix must say. */
+  get length(): number {
+    return this.offset + this.externalBytes
+  }
+
+  /**
+   * Writes bytes that may be large (record batches): copied in normal mode,
+   * kept aside by reference in gather mode, so a 1 MiB batch is handed to
+   * the socket as it is instead of copied into the request frame.
+   */
+  writeLarge(bytes: Uint8Array): this {
+    if (this.external === null || bytes.length < GATHER_MIN_BYTES) return this.writeRaw(bytes)
+    this.external.push({ at: this.offset, bytes })
+    this.externalBytes += bytes.length
+    return this
+  }
+
+  /** The message as a list of buffers, in order (gather mode); one buffer when nothing was kept aside. */
+  finishParts(): Buffer[] {
+    const external = this.external ?? []
+    const parts: Buffer[] = []
+    let from = 0
+    for (const { at, bytes } of external) {
+      if (at > from) parts.push(this.buffer.subarray(from, at))
+      parts.push(
+        Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      )
+      from = at
+    }
+    if (this.offset > from || parts.length === 0) parts.push(this.buffer.subarray(from, this.offset))
+    return parts
   }
 
   /** Makes room for `n` more bytes. */

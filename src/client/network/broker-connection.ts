@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream'
 import { type Clock, systemClock, type TimerHandle } from '../../flow/clock.js'
 import type { ApiDefinition } from '../../protocol/api.js'
 import { FrameSplitter } from '../../protocol/frame-splitter.js'
-import { decodeResponse, encodeRequest } from '../../protocol/frames.js'
+import { decodeResponse, encodeRequest, encodeRequestParts } from '../../protocol/frames.js'
 import { ProtocolError } from '../../protocol/protocol-error.js'
 import type { MessageInput, MessageOf } from '../../protocol/schema.js'
 import { ClientClosedError, ConnectionError, RequestTimeoutError } from '../errors.js'
@@ -32,12 +32,14 @@ export interface RequestOptions<T> {
   expectResponse?: boolean
   /** Reads the frame instead of the schema's decoder (ApiVersions answers old clients in v0). */
   decode?: (frame: Buffer, version: number) => T
+  /** Writes large byte fields (record batches) to the socket as they are, not copied into the frame. */
+  gather?: boolean
 }
 
 interface Pending {
   readonly correlationId: number
   readonly api: string
-  readonly frame: Buffer
+  readonly frame: Buffer | Buffer[]
   readonly expectResponse: boolean
   readonly timeoutMs: number
   readonly decode: (frame: Buffer) => unknown
@@ -144,7 +146,10 @@ export class BrokerConnection {
     const version = options.version ?? this.negotiated(api)
     const correlationId = this.nextCorrelationId
     this.nextCorrelationId = correlationId === MAX_CORRELATION_ID ? 0 : correlationId + 1
-    const frame = encodeRequest(api, version, { correlationId, clientId: this.settings.clientId }, body)
+    const header = { correlationId, clientId: this.settings.clientId }
+    const frame = options.gather
+      ? encodeRequestParts(api, version, header, body)
+      : encodeRequest(api, version, header, body)
     const decode = options.decode
       ? (f: Buffer) => options.decode!(f, version)
       : (f: Buffer) => decodeResponse(api, version, f).body
@@ -214,17 +219,28 @@ export class BrokerConnection {
     ) {
       const pending = this.queued.shift()!
       this.lastActivityAt = this.clock.now()
-      if (pending.expectResponse) {
-        this.inFlight.push(pending)
-        this.waitingForDrain = !this.socket.write(pending.frame)
-      } else {
-        this.waitingForDrain = !this.socket.write(pending.frame, (error) => {
-          this.clock.clearTimeout(pending.timer)
-          if (error) pending.reject(new ConnectionError(`write failed: ${error.message}`, this.address))
-          else pending.resolve(undefined)
-        })
-      }
+      const written = pending.expectResponse
+        ? undefined
+        : (error?: Error | null) => {
+            this.clock.clearTimeout(pending.timer)
+            if (error) pending.reject(new ConnectionError(`write failed: ${error.message}`, this.address))
+            else pending.resolve(undefined)
+          }
+      if (pending.expectResponse) this.inFlight.push(pending)
+      this.waitingForDrain = !this.write(pending.frame, written)
     }
+  }
+
+  /** Writes a frame, or a frame's parts in order through one corked (writev) write. */
+  private write(frame: Buffer | Buffer[], written?: (error?: Error | null) => void): boolean {
+    if (Buffer.isBuffer(frame)) return this.socket.write(frame, written)
+    this.socket.cork()
+    let ok = true
+    for (let i = 0; i < frame.length; i++) {
+      ok = this.socket.write(frame[i], i === frame.length - 1 ? written : undefined)
+    }
+    this.socket.uncork()
+    return ok
   }
 
   private onData(chunk: Buffer): void {

@@ -247,10 +247,10 @@ export class Sender {
     try {
       const connection = await this.cluster.connectionTo(nodeId)
       if (this.options.acks === 0) {
-        await connection.request(Apis.Produce, body, { expectResponse: false })
+        await connection.request(Apis.Produce, body, { expectResponse: false, gather: true })
         for (const { q, batch } of batches) this.succeeded(q, batch, -1n, -1)
       } else {
-        const answer = await connection.request(Apis.Produce, body)
+        const answer = await connection.request(Apis.Produce, body, { gather: true })
         this.handleAnswer(batches, answer.responses)
       }
       this.counters.requests++

@@ -1,101 +1,36 @@
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build, type Plugin } from 'esbuild'
-import { KAFKA_LIBS } from '../../test/kafka/kafka-install.js'
+import { bundleNodeChildren, compileJava, type JavaLaunch } from '../support/bundle-children.js'
 
 /**
- * Turns the client children into programs that start like applications do.
- * The Node children are bundled to plain JavaScript (esbuild, the compiler
- * tsx itself uses) and run with bare `node`: under `node --import tsx` an
- * idle process already holds ~80 MB instead of ~40 MB, which would swamp
- * the memory figures. Packages stay external, loaded from node_modules as
- * an application would. The Java producer is compiled with javac against
- * the kafka-clients jar that .ci/fetch-kafka puts in test/kafka/libs.
+ * The producer children as programs that start like applications do (see
+ * support/bundle-children.ts): the Node ones bundled for bare `node`, the
+ * Java producer compiled against kafka-clients.
  */
 
 const here = dirname(fileURLToPath(import.meta.url))
-const repoRoot = dirname(dirname(here))
-/** Under the repository so that the bundles resolve packages from its node_modules; ignored by git. */
-const outDir = join(repoRoot, '.cache', 'bench-producer')
 
 export type NodeChildName = 'sluice' | 'kafkajs' | 'platformatic'
 
 export interface BuiltChildren {
   node: Record<NodeChildName, string>
   /** Null when Java cannot run here, with the reason. */
-  java: { command: string; classpath: string } | null
+  java: JavaLaunch | null
   javaMissing: string | null
 }
 
-/**
- * src/version.ts reads ../package.json relative to itself, which from a
- * bundle elsewhere points nowhere; the bundle gets the version as a constant.
- */
-const inlineVersion: Plugin = {
-  name: 'inline-version',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => {
-      const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
-        version: string
-      }
-      return { contents: `export const VERSION = ${JSON.stringify(version)}`, loader: 'ts' }
-    })
-  },
-}
-
-async function bundleNodeChildren(): Promise<Record<NodeChildName, string>> {
+export async function buildChildren(wantJava: boolean): Promise<BuiltChildren> {
   const names: NodeChildName[] = ['sluice', 'kafkajs', 'platformatic']
-  const dir = join(outDir, 'node')
-  await build({
-    entryPoints: names.map((name) => join(here, 'children', `${name}-child.ts`)),
-    outdir: dir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    // readable names in CPU profiles; the bundle marks each module with a `// path` comment
-    minify: false,
-    logLevel: 'warning',
-    plugins: [inlineVersion],
-  })
-  return Object.fromEntries(names.map((name) => [name, join(dir, `${name}-child.mjs`)])) as Record<
+  const bundles = await bundleNodeChildren(
+    'bench-producer',
+    names.map((name) => join(here, 'children', `${name}-child.ts`)),
+  )
+  const node = Object.fromEntries(names.map((name) => [name, bundles[`${name}-child`]])) as Record<
     NodeChildName,
     string
   >
-}
-
-function jar(prefix: string): string | undefined {
-  if (!existsSync(KAFKA_LIBS)) return undefined
-  const found = readdirSync(KAFKA_LIBS).find((f) => f.startsWith(prefix) && f.endsWith('.jar'))
-  return found ? join(KAFKA_LIBS, found) : undefined
-}
-
-function compileJava(): { java: BuiltChildren['java']; reason: string | null } {
-  const clients = jar('kafka-clients-')
-  if (!clients)
-    return { java: null, reason: `no kafka-clients jar in ${KAFKA_LIBS} (run bash .ci/fetch-kafka)` }
-  const javac = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'javac') : 'javac'
-  const dir = join(outDir, 'java')
-  mkdirSync(dir, { recursive: true })
-  const compiled = spawnSync(javac, ['-d', dir, '-cp', clients, join(here, 'java', 'ProducerBench.java')], {
-    encoding: 'utf8',
-  })
-  if (compiled.error) return { java: null, reason: `${javac}: ${compiled.error.message}` }
-  if (compiled.status !== 0) return { java: null, reason: `javac failed:\n${compiled.stderr}` }
-  // slf4j-api alone: kafka-clients logs through it, and without a binding it logs nothing
-  const slf4j = jar('slf4j-api-')
-  const classpath = [dir, clients, ...(slf4j ? [slf4j] : [])].join(':')
-  const command = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java'
-  return { java: { command, classpath }, reason: null }
-}
-
-export async function buildChildren(wantJava: boolean): Promise<BuiltChildren> {
-  mkdirSync(outDir, { recursive: true })
-  const node = await bundleNodeChildren()
-  const { java, reason } = wantJava ? compileJava() : { java: null, reason: 'not selected' }
+  const { java, reason } = wantJava
+    ? compileJava('bench-producer', [join(here, 'java', 'ProducerBench.java')])
+    : { java: null, reason: 'not selected' }
   return { node, java, javaMissing: reason }
 }

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync } from 'node:fs'
 import { kcatVersion } from '../broker/kcat.js'
+import { childReport, type Launch, lastLines, runProcess } from '../support/child-process.js'
 import type { BuiltChildren, NodeChildName } from './build-children.js'
-import { childReport, type Launch, lastLines, runProcess } from './child-process.js'
 import type { ChildConfig, ChildReport } from './children/child-protocol.js'
 import type { ClientId, ProducerBenchSettings } from './settings.js'
 
@@ -55,7 +55,7 @@ function nodeChild(
 }
 
 async function runLaunch(launch: Launch, records: number): Promise<RunOutcome> {
-  return childReport(await runProcess(launch, timeoutFor(records)))
+  return childReport<ChildReport>(await runProcess(launch, timeoutFor(records)))
 }
 
 interface SluiceTuning {

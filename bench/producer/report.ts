@@ -1,6 +1,6 @@
 import { VALUE_BYTES } from '../broker/workload.js'
+import type { BrokerTarget } from '../support/brokers.js'
 import { formatBytes, formatInteger, formatPercent, formatSi, type Table } from '../support/table.js'
-import type { BrokerTarget } from './brokers.js'
 import type { MemoryPeaks } from './children/child-protocol.js'
 import type { ClientDefinition } from './clients.js'
 import type { AckProfile, CaseRun } from './run-case.js'

@@ -1,5 +1,5 @@
 import { readCpuSeconds } from '../broker/proc-stats.js'
-import type { BrokerTarget } from './brokers.js'
+import type { BrokerTarget } from '../support/brokers.js'
 import type { AckMode, ChildConfig, MemoryPeaks } from './children/child-protocol.js'
 import type { ClientContext, ClientDefinition } from './clients.js'
 import type { ClientId } from './settings.js'

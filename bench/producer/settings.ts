@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { BROKER_IDS, type BrokerId } from '../support/brokers.js'
 
 /**
  * What a run of the producer benchmark does, from the environment:
@@ -26,9 +27,6 @@ export const CLIENT_IDS = [
   'platformatic',
 ] as const
 export type ClientId = (typeof CLIENT_IDS)[number]
-
-export const BROKER_IDS = ['embedded', 'kafka'] as const
-export type BrokerId = (typeof BROKER_IDS)[number]
 
 export interface ProducerBenchSettings {
   quick: boolean

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sluiceProduce } from '../broker/sluice-load.js'
-import type { BrokerTarget } from './brokers.js'
+import type { BrokerTarget } from '../support/brokers.js'
 import { PARTITIONS, type TopicSupply } from './topics.js'
 
 /**

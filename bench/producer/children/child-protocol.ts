@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { type MemoryPeaks, runChild as runAnyChild } from '../../support/child-runtime.js'
 
 /**
  * What the benchmark tells a client child and what the child answers. Each
@@ -44,21 +45,14 @@ export interface ChildReport {
   memory?: MemoryPeaks
 }
 
-/** Highest values of process.memoryUsage() fields seen, in bytes. */
-export interface MemoryPeaks {
-  heapTotal: number
-  heapUsed: number
-  /** Buffers and other memory V8 objects hold outside the heap. */
-  external: number
-}
-
-export const RESULT_PREFIX = 'RESULT '
-
-export function readConfig(): ChildConfig {
-  const raw = process.argv[2]
-  if (!raw) throw new Error('expected the child config as the first argument')
-  return JSON.parse(raw) as ChildConfig
-}
+// the helpers every benchmark child shares live in bench/support
+export {
+  type MemoryPeaks,
+  peakRssBytes,
+  RESULT_PREFIX,
+  sampleMemory,
+  startWindow,
+} from '../../support/child-runtime.js'
 
 /** The values to cycle through: distinct, so nothing is accidentally deduplicated, and few, so they cost no memory. */
 export function readValues(path: string): Buffer[] {
@@ -70,60 +64,6 @@ export function readValues(path: string): Buffer[] {
   return values
 }
 
-export function peakRssBytes(): number {
-  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))
-  if (!match) throw new Error('no VmHWM in /proc/self/status')
-  return Number(match[1]) * 1024
-}
-
-/** Starts the window a report covers. */
-export function startWindow(): { finish(): { seconds: number; cpuSeconds: number } } {
-  const started = performance.now()
-  const cpu = process.cpuUsage()
-  return {
-    finish() {
-      const used = process.cpuUsage(cpu)
-      return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6 }
-    },
-  }
-}
-
-/**
- * Samples the heap every 250 ms while the client produces, so a peak RSS
- * over the target can be told apart: the V8 heap (objects per record,
- * promises) or memory outside it (Buffers, batch buffers). Not more often:
- * process.memoryUsage() costs up to a millisecond under GC pressure, and at
- * 20 Hz it showed in the producer's CPU profile.
- */
-export function sampleMemory(): { stop(): MemoryPeaks } {
-  const peaks: MemoryPeaks = { heapTotal: 0, heapUsed: 0, external: 0 }
-  const sample = () => {
-    const m = process.memoryUsage()
-    peaks.heapTotal = Math.max(peaks.heapTotal, m.heapTotal)
-    peaks.heapUsed = Math.max(peaks.heapUsed, m.heapUsed)
-    peaks.external = Math.max(peaks.external, m.external)
-  }
-  const timer = setInterval(sample, 250)
-  return {
-    stop() {
-      clearInterval(timer)
-      sample()
-      return peaks
-    },
-  }
-}
-
-export function report(result: ChildReport): void {
-  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`)
-}
-
-/** Runs a child's body; a thrown error goes to stderr with exit code 1, which the parent shows as the run's failure. */
-export async function runChild(body: (config: ChildConfig) => Promise<ChildReport>): Promise<void> {
-  const config = readConfig()
-  try {
-    report(await body(config))
-  } catch (err) {
-    process.stderr.write(`${(err as Error)?.stack ?? err}\n`)
-    process.exitCode = 1
-  }
+export function runChild(body: (config: ChildConfig) => Promise<ChildReport>): Promise<void> {
+  return runAnyChild(body)
 }

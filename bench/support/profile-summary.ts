@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { formatPercent, type Table } from '../support/table.js'
+import { BUNDLES_DIR } from './bundle-children.js'
+import { formatPercent, type Table } from './table.js'
 
 /**
  * Reads the V8 CPU profiles the Sluice children wrote (--cpu-prof) and
  * lists the functions that spent most time themselves (self time, not
- * counting callees), which is where a producer's CPU actually goes. The
+ * counting callees), which is where a client's CPU actually goes. The
  * children run as esbuild bundles, so a bundle position is mapped back to
  * the source module by the `// src/...` comment esbuild puts at the top of
  * each module it inlines.
@@ -38,7 +39,7 @@ function moduleOf(url: string, line: number): string {
   if (!url) return ''
   if (!url.startsWith('file://')) return url
   const file = fileURLToPath(url)
-  if (!file.endsWith('.mjs') || !file.includes('bench-producer')) return relative(repoRoot, file)
+  if (!file.endsWith('.mjs') || !file.startsWith(BUNDLES_DIR)) return relative(repoRoot, file)
   let starts = moduleStarts.get(file)
   if (!starts) {
     starts = []

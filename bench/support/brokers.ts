@@ -1,13 +1,16 @@
 import { KAFKA_VERSION, kafkaAvailability } from '../../test/kafka/kafka-install.js'
 import { startKafka } from '../../test/kafka/start-kafka.js'
 import { BrokerProcess } from '../broker/broker-process.js'
-import type { BrokerId } from './settings.js'
+
+export const BROKER_IDS = ['embedded', 'kafka'] as const
+export type BrokerId = (typeof BROKER_IDS)[number]
 
 /**
- * The two brokers the producers write to, each in a process of its own so
- * that no client's figures include broker work: `sluice broker` (memory
- * engine, as bench/broker starts it) and one Apache Kafka node (KRaft, the
- * test rig's JVM settings). The pid is there to charge broker CPU to runs.
+ * The two brokers the client benchmarks (bench/producer, bench/consumer)
+ * run against, each in a process of its own so that no client's figures
+ * include broker work: `sluice broker` (memory engine, as bench/broker
+ * starts it) and one Apache Kafka node (KRaft, the test rig's JVM
+ * settings). The pid is there to charge broker CPU to runs.
  */
 
 export interface BrokerTarget {

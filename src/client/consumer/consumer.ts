@@ -101,6 +101,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   private subscribed: { topics: readonly string[]; counts: Map<string, number> } | undefined
   private dlq: Producer | undefined
   private wasFull = false
+  private pumpScheduled = false
   private rebalances = 0
   private rebalanceMsTotal = 0
   private readonly drops = new Map<string, number>()
@@ -562,7 +563,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       fetched: (state, decoded) => {
         const dropped = state.enqueue(decoded.records, decoded.nextOffset)
         for (const { record, reason } of dropped) this.dropped(state, record, reason)
-        this.dispatcher?.pump()
+        this.pumpSoon()
       },
       outOfRange: (state) => {
         const epoch = state.epoch
@@ -632,6 +633,20 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       const s = list[(start + i) % n]
       if (!s.revoked && !s.userPaused) yield s
     }
+  }
+
+  /**
+   * Processing of fetched records starts once the fetcher has sent its next
+   * request (setImmediate runs after the microtasks that send it), so the
+   * broker prepares the next answer while these records are handled.
+   */
+  private pumpSoon(): void {
+    if (this.pumpScheduled) return
+    this.pumpScheduled = true
+    setImmediate(() => {
+      this.pumpScheduled = false
+      this.dispatcher?.pump()
+    })
   }
 
   private dropped(state: PartitionState, record: QueuedRecord, reason: Exclude<Overflow, 'pause'>): void {

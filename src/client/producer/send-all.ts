@@ -1,8 +1,14 @@
 import type { ProducerRecord, RecordAppender, SendResult } from './producer-record.js'
 import type { CompletionSink, RecordMetadata } from './record-metadata.js'
 
+/**
+ * Enough records unacknowledged for full 16 KiB batches on a few dozen
+ * partitions; the ring it sizes is one slot per record.
+ */
+const DEFAULT_MAX_IN_FLIGHT = 10_000
+
 export interface SendAllOptions {
-  /** Records read from the source and not yet yielded, at most. Default 1000. */
+  /** Records read from the source and not yet yielded, at most. Default 10,000. */
   maxInFlight?: number
   /** For records without a topic of their own. */
   topic?: string
@@ -65,7 +71,7 @@ export async function* sendAll(
   source: Iterable<ProducerRecord> | AsyncIterable<ProducerRecord>,
   options: SendAllOptions = {},
 ): AsyncGenerator<SendResult, void, undefined> {
-  const maxInFlight = options.maxInFlight ?? 1000
+  const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
     throw new RangeError(`sendAll maxInFlight must be a positive integer, got ${maxInFlight}`)
   }

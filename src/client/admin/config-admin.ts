@@ -14,7 +14,7 @@ import type {
 import { checkTopicName } from './arguments.js'
 import { CallDeadline, itemError } from './call-context.js'
 import { connectionFor, perDestination } from './per-destination.js'
-import { type Outcome, retryEach } from './retry-each.js'
+import { type Outcome, retryEach, retryItems } from './retry-each.js'
 
 /** Kafka's ConfigResource.Type codes. */
 const RESOURCE_TYPE: Record<ConfigResourceType, number> = { topic: 2, broker: 4 }
@@ -73,12 +73,12 @@ export async function describeConfigs(
   const byKey = new Map(resources.map((r) => [resourceKey(r.type, r.name), r]))
   const deadline = new CallDeadline(cluster, options)
   await cluster.connect()
-  const results = await retryEach<ResourceConfigs>(
+  const results = await retryItems(
     cluster,
-    [...byKey.keys()],
+    byKey,
     (pending) =>
       perDestination(
-        pending.map((k) => byKey.get(k)!),
+        pending,
         (r) => resourceKey(r.type, r.name),
         (r) => destination(r.type, r.name),
         async (nodeId, list) => {
@@ -162,12 +162,12 @@ export async function incrementalAlterConfigs(
   const byKey = new Map(alterations.map((a) => [resourceKey(a.type, a.name), a]))
   const deadline = new CallDeadline(cluster, options)
   await cluster.connect()
-  await retryEach<true>(
+  await retryItems(
     cluster,
-    [...byKey.keys()],
+    byKey,
     (pending) =>
       perDestination(
-        pending.map((k) => byKey.get(k)!),
+        pending,
         (a) => resourceKey(a.type, a.name),
         (a) => destination(a.type, a.name),
         async (nodeId, list) => {

@@ -15,7 +15,7 @@ import type {
 import { checkGroupId, checkPartition, uniqueByPartition } from './arguments.js'
 import { CallDeadline, itemError, partitionKey, partitionOutcomes } from './call-context.js'
 import { groupByTopic, perDestination } from './per-destination.js'
-import { type Outcome, retryEach } from './retry-each.js'
+import { type Outcome, retryEach, retryItems } from './retry-each.js'
 
 /** Looks up each group's coordinator; a group whose lookup failed gets that failure as its outcome. */
 async function coordinators(
@@ -324,11 +324,10 @@ export async function alterOffsets(
   })
   const deadline = new CallDeadline(cluster, options)
   await cluster.connect()
-  await retryEach<true>(
+  await retryItems(
     cluster,
-    [...byKey.keys()],
-    async (pending) => {
-      const items = pending.map((k) => byKey.get(k)!)
+    byKey,
+    async (items, pending) => {
       return atGroupCoordinator(cluster, groupId, pending, async (nodeId) => {
         const answer = await cluster.send(nodeId, Apis.OffsetCommit, {
           groupId,
@@ -368,11 +367,10 @@ export async function deleteOffsets(
   const byKey = uniqueByPartition(partitions, 'partitions')
   const deadline = new CallDeadline(cluster, options)
   await cluster.connect()
-  await retryEach<true>(
+  await retryItems(
     cluster,
-    [...byKey.keys()],
-    async (pending) => {
-      const items = pending.map((k) => byKey.get(k)!)
+    byKey,
+    async (items, pending) => {
       return atGroupCoordinator(cluster, groupId, pending, async (nodeId) => {
         const answer = await cluster.send(nodeId, Apis.OffsetDelete, {
           groupId,

@@ -14,7 +14,7 @@ import type {
 import { uniqueByPartition } from './arguments.js'
 import { CallDeadline, partitionKey, partitionOutcomes } from './call-context.js'
 import { atLeaders, groupByTopic } from './per-destination.js'
-import { retryEach } from './retry-each.js'
+import { retryItems } from './retry-each.js'
 
 /** ListOffsets' special timestamps. */
 const LATEST = -1n
@@ -56,45 +56,41 @@ export async function listOffsets(
   const isolationLevel = options.isolationLevel === 'read_committed' ? 1 : 0
   const deadline = new CallDeadline(cluster, options)
   await cluster.connect()
-  const results = await retryEach<ListedOffset>(
+  const results = await retryItems(
     cluster,
-    [...byKey.keys()],
+    byKey,
     (pending) =>
-      atLeaders(
-        cluster,
-        pending.map((k) => byKey.get(k)!),
-        async (nodeId, list, leaders) => {
-          const connection = await cluster.connectionTo(nodeId)
-          const version = connection.versions!.version(Apis.ListOffsets)
-          const needsMax = list.some(
-            (i) => timestamps.get(partitionKey(i.topic, i.partition)) === MAX_TIMESTAMP,
-          )
-          if (needsMax && version < MAX_TIMESTAMP_VERSION) {
-            const needed = { min: MAX_TIMESTAMP_VERSION, max: MAX_TIMESTAMP_VERSION }
-            throw new UnsupportedVersionError('ListOffsets (max-timestamp)', connection.address, needed, {
-              min: 0,
-              max: version,
-            })
-          }
-          const answer = await connection.request(Apis.ListOffsets, {
-            replicaId: -1,
-            isolationLevel,
-            topics: groupByTopic(list, (i) => ({
-              partitionIndex: i.partition,
-              currentLeaderEpoch: leaders.get(i)!.leaderEpoch,
-              timestamp: timestamps.get(partitionKey(i.topic, i.partition))!,
-              maxNumOffsets: 1,
-            })),
+      atLeaders(cluster, pending, async (nodeId, list, leaders) => {
+        const connection = await cluster.connectionTo(nodeId)
+        const version = connection.versions!.version(Apis.ListOffsets)
+        const needsMax = list.some(
+          (i) => timestamps.get(partitionKey(i.topic, i.partition)) === MAX_TIMESTAMP,
+        )
+        if (needsMax && version < MAX_TIMESTAMP_VERSION) {
+          const needed = { min: MAX_TIMESTAMP_VERSION, max: MAX_TIMESTAMP_VERSION }
+          throw new UnsupportedVersionError('ListOffsets (max-timestamp)', connection.address, needed, {
+            min: 0,
+            max: version,
           })
-          return partitionOutcomes(answer.topics, (topic, p) => ({
-            topic,
-            partition: p.partitionIndex,
-            offset: version === 0 ? (p.oldStyleOffsets[0] ?? -1n) : p.offset,
-            timestamp: Number(p.timestamp),
-            leaderEpoch: p.leaderEpoch,
-          }))
-        },
-      ),
+        }
+        const answer = await connection.request(Apis.ListOffsets, {
+          replicaId: -1,
+          isolationLevel,
+          topics: groupByTopic(list, (i) => ({
+            partitionIndex: i.partition,
+            currentLeaderEpoch: leaders.get(i)!.leaderEpoch,
+            timestamp: timestamps.get(partitionKey(i.topic, i.partition))!,
+            maxNumOffsets: 1,
+          })),
+        })
+        return partitionOutcomes(answer.topics, (topic, p) => ({
+          topic,
+          partition: p.partitionIndex,
+          offset: version === 0 ? (p.oldStyleOffsets[0] ?? -1n) : p.offset,
+          timestamp: Number(p.timestamp),
+          leaderEpoch: p.leaderEpoch,
+        }))
+      }),
     {
       operation: 'listOffsets',
       timeoutMs: deadline.timeoutMs,
@@ -125,25 +121,21 @@ export async function deleteRecords(
   })
   const deadline = new CallDeadline(cluster, options)
   await cluster.connect()
-  const results = await retryEach<DeletedRecords>(
+  const results = await retryItems(
     cluster,
-    [...byKey.keys()],
+    byKey,
     (pending) =>
-      atLeaders(
-        cluster,
-        pending.map((k) => byKey.get(k)!),
-        async (nodeId, list) => {
-          const answer = await cluster.send(nodeId, Apis.DeleteRecords, {
-            topics: groupByTopic(list, (i) => ({ partitionIndex: i.partition, offset: i.before })),
-            timeoutMs: deadline.brokerTimeoutMs,
-          })
-          return partitionOutcomes(answer.topics, (topic, p) => ({
-            topic,
-            partition: p.partitionIndex,
-            lowWatermark: p.lowWatermark,
-          }))
-        },
-      ),
+      atLeaders(cluster, pending, async (nodeId, list) => {
+        const answer = await cluster.send(nodeId, Apis.DeleteRecords, {
+          topics: groupByTopic(list, (i) => ({ partitionIndex: i.partition, offset: i.before })),
+          timeoutMs: deadline.brokerTimeoutMs,
+        })
+        return partitionOutcomes(answer.topics, (topic, p) => ({
+          topic,
+          partition: p.partitionIndex,
+          lowWatermark: p.lowWatermark,
+        }))
+      }),
     {
       operation: 'deleteRecords',
       timeoutMs: deadline.timeoutMs,

@@ -105,3 +105,25 @@ export async function retryEach<R>(
 function timedOut(options: RetryEachOptions, cause: Error | undefined): Error {
   return new OperationTimeoutError(options.operation, options.timeoutMs, { cause })
 }
+
+/**
+ * retryEach over items held by key: each attempt is given the items still
+ * pending rather than their keys.
+ */
+export function retryItems<R, I>(
+  cluster: Cluster,
+  byKey: ReadonlyMap<string, I>,
+  attempt: (items: I[], pending: readonly string[]) => Promise<Map<string, Outcome<R>>>,
+  options: RetryEachOptions,
+): Promise<Map<string, R>> {
+  return retryEach(
+    cluster,
+    [...byKey.keys()],
+    (pending) =>
+      attempt(
+        pending.map((k) => byKey.get(k)!),
+        pending,
+      ),
+    options,
+  )
+}

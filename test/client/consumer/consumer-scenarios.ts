@@ -55,8 +55,11 @@ export function consumerScenarios(targets: readonly TargetName[]): void {
       return topic
     }
 
-    function consumer(options: Parameters<ClientHarness['consumer']>[1]): Consumer {
-      const c = clients.kafka({ brokers: target().bootstrap }).consumer({
+    function consumer(
+      options: Parameters<ClientHarness['consumer']>[1],
+      client: Partial<Parameters<ClientHarness['kafka']>[0]> = {},
+    ): Consumer {
+      const c = clients.kafka({ brokers: target().bootstrap, ...client }).consumer({
         sessionTimeoutMs: 6_000,
         heartbeatIntervalMs: 500,
         commitIntervalMs: 200,
@@ -214,6 +217,106 @@ export function consumerScenarios(targets: readonly TargetName[]): void {
       expect(seen.find((m) => m.partition === 0)?.offset).toBe(5n)
       await c.seek({ topic, partition: 1, to: 'earliest' })
       await until('partition 1 again', () => count(1) === 2 * Number(end1.offset))
+      await c.close()
+      await running
+    })
+
+    it('subscribes by pattern, taking up a matching topic created while it runs', async () => {
+      const prefix = unique('pat')
+      const admin = clients.admin({ brokers: target().bootstrap })
+      await admin.createTopics([{ topic: `${prefix}-a`, partitions: 2 }, { topic: `other-${prefix}` }])
+      const c = consumer(
+        { groupId: unique('g'), topics: new RegExp(`^${prefix}-`), fromBeginning: true },
+        { metadataMaxAgeMs: 1000 },
+      )
+      const seen = new Set<string>()
+      const running = c.run((m) => {
+        seen.add(`${m.topic}:${m.value}`)
+      })
+      await producer.send({ topic: `${prefix}-a`, value: 'a1' })
+      await producer.send({ topic: `other-${prefix}`, value: 'x' })
+      await until('the first topic', () => seen.has(`${prefix}-a:a1`))
+      await admin.createTopics([{ topic: `${prefix}-b`, partitions: 1 }])
+      await producer.send({ topic: `${prefix}-b`, value: 'b1' })
+      await until('the topic created later', () => seen.has(`${prefix}-b:b1`), 30_000)
+      expect([...seen].sort()).toEqual([`${prefix}-a:a1`, `${prefix}-b:b1`])
+      expect(
+        c
+          .assignment()
+          .map((tp) => `${tp.topic}/${tp.partition}`)
+          .sort(),
+      ).toEqual([`${prefix}-a/0`, `${prefix}-a/1`, `${prefix}-b/0`])
+      await c.close()
+      await running
+    })
+
+    it('seeks to a timestamp and to the end', async () => {
+      const topic = unique('ts')
+      await clients.admin({ brokers: target().bootstrap }).createTopics([{ topic, partitions: 1 }])
+      const t0 = Date.now() - 60_000
+      for (let i = 0; i < 10; i++) await producer.send({ topic, value: String(i), timestamp: t0 + i * 1000 })
+      const c = consumer({})
+      c.assign([{ topic, partition: 0, offset: 0n }])
+      const seen: string[] = []
+      const running = c.run((m) => {
+        seen.push(String(m.value))
+      })
+      await until('all ten', () => seen.length === 10)
+      await c.seek({ topic, partition: 0, to: { timestamp: t0 + 5500 } })
+      await until('the records from the timestamp on', () => seen.length === 14)
+      expect(seen.slice(10)).toEqual(['6', '7', '8', '9'])
+      await c.seek({ topic, partition: 0, to: 'latest' })
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      await producer.send({ topic, value: 'new' })
+      await until('the record after the end', () => seen.length === 15)
+      expect(seen[14]).toBe('new')
+      await c.close()
+      await running
+    })
+
+    it("with commit 'before-process', commits a record's offset before its handler runs (at most once)", async () => {
+      const topic = await topicWith(1, 10)
+      const groupId = unique('g')
+      const admin = clients.admin({ brokers: target().bootstrap })
+      const c = consumer({ groupId, topics: [topic], fromBeginning: true, commit: 'before-process' })
+      const committedWhenRun = new Map<bigint, bigint | undefined>()
+      const running = c.run(async (m) => {
+        if (m.offset === 3n) committedWhenRun.set(m.offset, (await admin.fetchOffsets(groupId))[0]?.offset)
+        else committedWhenRun.set(m.offset, undefined)
+      })
+      await until('ten records', () => committedWhenRun.size === 10)
+      expect(committedWhenRun.get(3n)).toBe(4n)
+      await c.close()
+      await running
+    })
+
+    it("with commit 'auto', commits records as they start, also past one whose handler has not finished", async () => {
+      const topic = await topicWith(1, 50)
+      const groupId = unique('g')
+      const admin = clients.admin({ brokers: target().bootstrap })
+      const c = consumer({
+        groupId,
+        topics: [topic],
+        fromBeginning: true,
+        commit: 'auto',
+        ordering: 'none',
+        concurrency: 64,
+      })
+      let release: () => void = () => {}
+      const held = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      let started = 0
+      const running = c.run(async (m) => {
+        started++
+        if (m.offset === 3n) await held
+      })
+      await until(
+        'a commit past the held record',
+        async () => (await admin.fetchOffsets(groupId))[0]?.offset === 50n,
+      )
+      expect(started).toBe(50)
+      release()
       await c.close()
       await running
     })

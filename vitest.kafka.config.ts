@@ -9,6 +9,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['test/**/*.kafka.test.ts'],
+    // the JVMs' shared class archive, made once before the files start their Kafkas
+    globalSetup: ['test/kafka/global-setup.ts'],
     testTimeout: 120_000,
     // starting a 3-node cluster while another file's cluster is busy
     hookTimeout: 180_000,

@@ -1,5 +1,5 @@
 import { KAFKA_VERSION, kafkaAvailability } from '../../test/kafka/kafka-install.js'
-import { startKafka } from '../../test/kafka/start-kafka.js'
+import { SERVER_JVM_OPTIONS, startKafka } from '../../test/kafka/start-kafka.js'
 import { BrokerProcess } from '../broker/broker-process.js'
 
 export const BROKER_IDS = ['embedded', 'kafka'] as const
@@ -9,8 +9,9 @@ export type BrokerId = (typeof BROKER_IDS)[number]
  * The two brokers the client benchmarks (bench/producer, bench/consumer)
  * run against, each in a process of its own so that no client's figures
  * include broker work: `sluice broker` (memory engine, as bench/broker
- * starts it) and one Apache Kafka node (KRaft, the test rig's JVM
- * settings). The pid is there to charge broker CPU to runs.
+ * starts it) and one Apache Kafka node (KRaft, the test rig's heap and GC
+ * with both JIT tiers, as a server runs, where tests use C1 only). The pid
+ * is there to charge broker CPU to runs.
  */
 
 export interface BrokerTarget {
@@ -37,7 +38,7 @@ async function startEmbedded(): Promise<BrokerTarget> {
 async function startApacheKafka(): Promise<TargetOrSkip> {
   const availability = kafkaAvailability()
   if (!availability.available) return { skipped: `Apache Kafka left out: ${availability.reason}` }
-  const kafka = await startKafka({ brokers: 1 })
+  const kafka = await startKafka({ brokers: 1, jvmOptions: SERVER_JVM_OPTIONS })
   const pid = kafka.nodes[0]?.pid
   if (pid === undefined) {
     await kafka.close()

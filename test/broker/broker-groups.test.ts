@@ -478,10 +478,12 @@ describe('embedded broker: groups survive SIGKILL', () => {
   for (const fsync of ['always', 'never'] as const) {
     it(`keeps every acknowledged commit and the group's generation (fsync ${fsync})`, async () => {
       dir = mkdtempSync(join(tmpdir(), 'sluice-groups-kill-'))
-      child = await spawnBroker(['--data-dir', dir, '--fsync', fsync, '--log-level', 'warn'])
+      // no initial rebalance delay: a lone member, nothing to wait for (3 s by default)
+      const brokerArgs = ['--data-dir', dir, '--fsync', fsync, '--log-level', 'warn']
+      child = await spawnBroker([...brokerArgs, '--group-initial-rebalance-delay-ms', '0'])
       const client = await WireClient.connect(child.bootstrap)
       await createTopic(client, 'stream', 3)
-      // a group through MEMBER_ID_REQUIRED and the default 3 s initial delay, then a stable generation
+      // a group through MEMBER_ID_REQUIRED, then a stable generation
       const id = await client.send(Apis.JoinGroup, 7, joinBody('workers'))
       const member = await client.send(Apis.JoinGroup, 7, joinBody('workers', id.memberId))
       expect(member.generationId).toBe(1)
@@ -535,7 +537,7 @@ describe('embedded broker: groups survive SIGKILL', () => {
       await Promise.allSettled(inFlight)
       expect(acked.size).toBe(3)
 
-      child = await spawnBroker(['--data-dir', dir, '--fsync', fsync, '--log-level', 'warn'])
+      child = await spawnBroker(brokerArgs)
       const reader = await WireClient.connect(child.bootstrap)
       const fetched = await reader.send(Apis.OffsetFetch, 8, {
         groups: [{ groupId: 'workers', topics: null }],

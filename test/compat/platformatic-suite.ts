@@ -94,7 +94,9 @@ class PlatformaticSession {
       bootstrapBrokers: [bootstrap],
       retries: 2,
       retryDelay: 100,
-      timeout: 15_000,
+      // the producer is not idempotent here: a produce that times out is sent again and may be stored
+      // twice, which the read-back counts. Kafka under a loaded CI machine once took longer than 15 s.
+      timeout: 30_000,
     }
     this.producer = new lib.Producer({
       ...base,

@@ -30,6 +30,13 @@ export function javaCommand(): string {
 }
 
 let cached: Availability | undefined
+let banner = ''
+
+/** What `java -version` printed (the JVM's version and build), once kafkaAvailability has run. */
+export function javaBanner(): string {
+  kafkaAvailability()
+  return banner
+}
 
 /**
  * Whether a reference Kafka can run here: a Java 17+ runtime and the jars of
@@ -43,7 +50,7 @@ export function kafkaAvailability(): Availability {
 function checkAvailability(): Availability {
   const java = spawnSync(javaCommand(), ['-version'], { encoding: 'utf8', timeout: 20_000 })
   if (java.error) return { available: false, reason: `${javaCommand()}: ${java.error.message}` }
-  const banner = `${java.stderr}${java.stdout}`
+  banner = `${java.stderr}${java.stdout}`
   // `openjdk version "17.0.15"`, `java version "21"`; Kafka 4 brokers need 17 or newer
   const major = Number(/version "(\d+)/.exec(banner)?.[1])
   if (!(major >= 17)) return { available: false, reason: `Kafka 4 needs Java 17+, found: ${banner.trim()}` }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync } from 'node:fs'
+import { classArchiveOptions } from './class-archive.js'
 import { javaCommand, KAFKA_CLASSPATH, KAFKA_LOG_CONFIG } from './kafka-install.js'
 import { reapOnExit } from './process-reaper.js'
 import type { NodePorts } from './server-properties.js'
@@ -52,6 +53,7 @@ export class KafkaNode {
       `-Dlog4j2.configurationFile=${KAFKA_LOG_CONFIG}`,
       '-XX:+UseSerialGC',
       '-XX:TieredStopAtLevel=1',
+      ...classArchiveOptions(),
       '-cp',
       KAFKA_CLASSPATH,
       'kafka.tools.StorageTool',

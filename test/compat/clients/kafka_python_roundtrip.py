@@ -28,6 +28,12 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition, codec
 from kafka.admin import KafkaAdminClient, NewTopic
 
 
+# kafka-python probes the broker's versions when a client is made and gives up with
+# NoBrokersAvailable after api_version_auto_timeout_ms, 2 s by default: too short on a
+# CI machine busy with JVMs and other clients. The probe answers at once when it can.
+PROBE_TIMEOUT_MS = 30_000
+
+
 def b64(data):
     return None if data is None else base64.b64encode(data).decode("ascii")
 
@@ -52,7 +58,11 @@ def codecs(_args):
 
 
 def create(args):
-    admin = KafkaAdminClient(bootstrap_servers=args.bootstrap, request_timeout_ms=int(args.timeout * 1000))
+    admin = KafkaAdminClient(
+        bootstrap_servers=args.bootstrap,
+        request_timeout_ms=int(args.timeout * 1000),
+        api_version_auto_timeout_ms=PROBE_TIMEOUT_MS,
+    )
     response = admin.create_topics(
         [NewTopic(args.topic, num_partitions=args.partitions, replication_factor=1)],
         timeout_ms=int(args.timeout * 1000),
@@ -71,6 +81,7 @@ def produce(args):
         compression_type=None if args.codec == "none" else args.codec,
         acks="all",
         linger_ms=5,
+        api_version_auto_timeout_ms=PROBE_TIMEOUT_MS,
         # the default partitioner is the Java client's murmur2 on the key
     )
     reports = []
@@ -121,6 +132,7 @@ def consumer_for(args):
         group_id=None,
         enable_auto_commit=False,
         request_timeout_ms=int(args.timeout * 1000) + 1000,
+        api_version_auto_timeout_ms=PROBE_TIMEOUT_MS,
     )
 
 

@@ -42,14 +42,27 @@ def config(args):
     return conf
 
 
+# kafka-python probes the broker's versions when a client is made and gives up with
+# NoBrokersAvailable after api_version_auto_timeout_ms, 2 s by default: too short on a
+# busy machine. Not for `denied`: there the probe is what fails, by design, and
+# NoBrokersAvailable after the default 2 s is the answer the test expects.
+PROBE_TIMEOUT_MS = 30_000
+
+
 def roundtrip(args):
-    producer = KafkaProducer(acks="all", **config(args))
+    # retries (kafka-python's default is none): Kafka serves an auto-created topic a moment after the
+    # first Metadata names it, so the first send may meet NOT_LEADER_OR_FOLLOWER
+    producer = KafkaProducer(
+        acks="all", retries=5, api_version_auto_timeout_ms=PROBE_TIMEOUT_MS, **config(args)
+    )
     for key, value in RECORDS:
         meta = producer.send(args.topic, key=key.encode(), value=value.encode()).get(timeout=args.timeout)
         emit({"type": "delivery", "partition": meta.partition, "offset": meta.offset})
     producer.close()
 
-    consumer = KafkaConsumer(group_id=None, enable_auto_commit=False, **config(args))
+    consumer = KafkaConsumer(
+        group_id=None, enable_auto_commit=False, api_version_auto_timeout_ms=PROBE_TIMEOUT_MS, **config(args)
+    )
     partition = TopicPartition(args.topic, 0)
     consumer.assign([partition])
     consumer.seek_to_beginning(partition)

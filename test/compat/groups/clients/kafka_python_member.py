@@ -48,6 +48,8 @@ consumer = KafkaConsumer(
     session_timeout_ms=6000,
     heartbeat_interval_ms=500,
     partition_assignment_strategy=[known[n] for n in names],
+    # the version probe at start gives up after 2 s by default (NoBrokersAvailable), too soon on a busy machine
+    api_version_auto_timeout_ms=30_000,
 )
 consumer.subscribe([topic], listener=Listener())
 deadline = time.time() + 180

@@ -3,6 +3,15 @@
  * compatibility suite. Usage: node --import tsx platformatic-member.ts BOOTSTRAP GROUP TOPIC
  * Same JSON lines as the Python members; SIGTERM closes the stream and the
  * consumer (which leaves the group). Its only assignor is "roundrobin".
+ *
+ * maxWaitTime is short on purpose. @platformatic/kafka (1.35) hands out the
+ * records of a fetch that was parked before a rebalance, also for partitions
+ * the rebalance took away, where the Java client and librdkafka drop them:
+ * with the default 5 s long poll, records produced just after the group
+ * settled came back from that stale fetch as well as from the new owner
+ * (each member that lost a partition re-delivered its 100 records). A
+ * stale fetch now ends within the scenarios' settle pause, before anything
+ * is produced.
  */
 import { Consumer } from '@platformatic/kafka'
 
@@ -18,6 +27,7 @@ const consumer = new Consumer({
   bootstrapBrokers: [bootstrap],
   sessionTimeout: 6000,
   heartbeatInterval: 500,
+  maxWaitTime: 500,
 })
 consumer.on('consumer:group:join', (e: { assignments: { topic: string; partitions: number[] }[] }) => {
   const mine = e.assignments.find((a) => a.topic === topic)?.partitions ?? []

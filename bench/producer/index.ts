@@ -13,7 +13,7 @@ import { CLIENTS, type ClientContext, type ClientDefinition } from './clients.js
 import { producerTable, summarize, targetLines } from './report.js'
 import { ACK_PROFILES, type CaseRun, runCase } from './run-case.js'
 import { type ProducerBenchSettings, settingsFromEnv } from './settings.js'
-import { PARTITIONS, TopicSupply } from './topics.js'
+import { PARTITIONS, TopicSupply } from '../support/topics.js'
 import { warmUpBroker } from './warm-up.js'
 
 /**

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { BROKER_IDS, type BrokerId } from '../support/brokers.js'
+import { envInteger, envSubset } from '../support/env-settings.js'
 
 /**
  * What a run of the producer benchmark does, from the environment:
@@ -40,26 +41,6 @@ export interface ProducerBenchSettings {
   cpuProfileDir: string | undefined
 }
 
-function integer(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw.replaceAll('_', ''))
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${name} must be an integer ${min}-${max}, got ${raw}`)
-  }
-  return n
-}
-
-function subset<T extends string>(name: string, all: readonly T[]): readonly T[] {
-  const raw = process.env[name]
-  if (raw === undefined || raw.trim() === '') return all
-  const picked = raw.split(',').map((s) => s.trim())
-  const unknown = picked.filter((p) => !all.includes(p as T))
-  if (unknown.length > 0) throw new Error(`${name}: unknown ${unknown.join(', ')}; known: ${all.join(', ')}`)
-  // keep the canonical order, so tables read the same however the list was written
-  return all.filter((id) => picked.includes(id))
-}
-
 function jsonObject(name: string, fallback: Record<string, unknown>): Record<string, unknown> {
   const raw = process.env[name]
   if (raw === undefined || raw.trim() === '') return fallback
@@ -74,12 +55,12 @@ export function settingsFromEnv(): ProducerBenchSettings {
   const quick = process.env.BENCH_PRODUCER_QUICK === '1'
   return {
     quick,
-    records: integer('BENCH_PRODUCER_RECORDS', quick ? 100_000 : 1_000_000, 3, 100_000_000),
-    runs: integer('BENCH_RUNS', quick ? 1 : 3, 1, 21),
-    clients: subset('BENCH_PRODUCER_CLIENTS', CLIENT_IDS),
-    brokers: subset('BENCH_PRODUCER_BROKERS', BROKER_IDS),
+    records: envInteger('BENCH_PRODUCER_RECORDS', quick ? 100_000 : 1_000_000, 3, 100_000_000),
+    runs: envInteger('BENCH_RUNS', quick ? 1 : 3, 1, 21),
+    clients: envSubset('BENCH_PRODUCER_CLIENTS', CLIENT_IDS),
+    brokers: envSubset('BENCH_PRODUCER_BROKERS', BROKER_IDS),
     tunedOptions: jsonObject('BENCH_PRODUCER_TUNED_OPTIONS', { batchBytes: 1 << 20 }),
-    tunedWindow: integer('BENCH_PRODUCER_TUNED_WINDOW', 50_000, 1, 10_000_000),
+    tunedWindow: envInteger('BENCH_PRODUCER_TUNED_WINDOW', 50_000, 1, 10_000_000),
     cpuProfileDir: process.env.BENCH_PRODUCER_CPU_PROF
       ? resolve(process.env.BENCH_PRODUCER_CPU_PROF)
       : undefined,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sluiceProduce } from '../broker/sluice-load.js'
 import type { BrokerTarget } from '../support/brokers.js'
-import { PARTITIONS, type TopicSupply } from './topics.js'
+import { PARTITIONS, type TopicSupply } from '../support/topics.js'
 
 /**
  * Before anything is measured, each broker ingests as many records as one

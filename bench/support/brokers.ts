@@ -24,11 +24,17 @@ export interface BrokerTarget {
 
 export type TargetOrSkip = { target: BrokerTarget } | { skipped: string }
 
-async function startEmbedded(): Promise<BrokerTarget> {
-  const broker = await BrokerProcess.start({})
+export interface TargetOptions {
+  /** Run the embedded broker on the disk engine in this directory (for runs that write more than memory should hold). */
+  embeddedDataDir?: string
+}
+
+async function startEmbedded(options: TargetOptions): Promise<BrokerTarget> {
+  const dataDir = options.embeddedDataDir
+  const broker = await BrokerProcess.start(dataDir ? { dataDir, fsync: 'never' } : {})
   return {
     id: 'embedded',
-    label: 'embedded broker (`sluice broker`, memory engine, own process)',
+    label: `embedded broker (\`sluice broker\`, ${dataDir ? 'disk engine, fsync never' : 'memory engine'}, own process)`,
     bootstrap: broker.bootstrap,
     pid: broker.pid,
     stop: () => broker.stop(),
@@ -55,7 +61,7 @@ async function startApacheKafka(): Promise<TargetOrSkip> {
   }
 }
 
-export async function startTarget(id: BrokerId): Promise<TargetOrSkip> {
-  if (id === 'embedded') return { target: await startEmbedded() }
+export async function startTarget(id: BrokerId, options: TargetOptions = {}): Promise<TargetOrSkip> {
+  if (id === 'embedded') return { target: await startEmbedded(options) }
   return startApacheKafka()
 }

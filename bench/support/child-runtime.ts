@@ -71,13 +71,21 @@ export function report(result: object): void {
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`)
 }
 
-/** Runs a child's body; a thrown error goes to stderr with exit code 1, which the parent shows as the run's failure. */
+/**
+ * Runs a child's body; a thrown error goes to stderr with exit code 1, which
+ * the parent shows as the run's failure. The process then exits at once:
+ * a client that failed half way still holds sockets and timers, and would
+ * otherwise sit there until the parent's timeout. After a report it gets a
+ * few seconds to finish closing by itself.
+ */
 export async function runChild<C, R extends object>(body: (config: C) => Promise<R>): Promise<void> {
   const config = readConfig<C>()
   try {
     report(await body(config))
+    setTimeout(() => process.exit(0), 5000).unref()
   } catch (err) {
+    // stderr is a pipe, written synchronously on Linux, so the text is out before exit
     process.stderr.write(`${(err as Error)?.stack ?? err}\n`)
-    process.exitCode = 1
+    process.exit(1)
   }
 }

@@ -3,8 +3,9 @@ import { Kafka } from '../../src/index.js'
 import { endOffsets } from '../broker/topic-admin.js'
 
 /**
- * A fresh topic for every run, so that each run's high watermarks count its
- * records alone, and the check that they add up: read through the protocol
+ * A fresh topic for every run (bench/producer, bench/consumer), so that
+ * each run's high watermarks count its records alone, and the check that
+ * they add up: read through the protocol
  * layer (ListOffsets on a bare wire connection), not through the client
  * under test, so a producer that drops or duplicates cannot vouch for itself.
  * Topics go once checked, which keeps the memory engine from filling up.
@@ -23,7 +24,7 @@ export class TopicSupply {
     private readonly bootstrap: string,
     private readonly prefix: string,
   ) {
-    this.admin = new Kafka({ brokers: bootstrap, clientId: 'bench-producer-admin', logger: 'warn' }).admin()
+    this.admin = new Kafka({ brokers: bootstrap, clientId: `${prefix}-admin`, logger: 'warn' }).admin()
   }
 
   /**

@@ -1,0 +1,99 @@
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { removeDir, trackDir } from '../broker/cleanup.js'
+import { kcatVersion } from '../broker/kcat.js'
+import { startTarget } from '../support/brokers.js'
+import { profileTable, summarizeProfiles } from '../support/profile-summary.js'
+import { nodeFloorBytes } from '../support/runtime-floor.js'
+import { formatBytes, printTable } from '../support/table.js'
+import { buildChildren } from './build-children.js'
+import { keyedPart } from './keyed.js'
+import { latencyPart } from './latency.js'
+import { overloadPart } from './overload.js'
+import { type ConsumerBenchSettings, profileGroups, settingsFromEnv } from './settings.js'
+import { throughputPart } from './throughput.js'
+import { THROUGHPUT_CLIENTS } from './throughput-clients.js'
+
+/**
+ * The consumer benchmark (issue 13), on the embedded broker and on Apache
+ * Kafka, each in a process of its own, with every client in its own
+ * process too:
+ *   throughput  a million records read from the beginning by Sluice (run, runBatch), kcat,
+ *               the Java consumer, kafkajs (eachBatch, eachMessage) and @platformatic/kafka;
+ *   keyed       ordering 'key' at concurrency 100 against the ideal schedule;
+ *   overload    a producer far faster than the handler: memory stays bounded, nothing is lost;
+ *   latency     producer to handler at a steady rate, Sluice beside kafkajs and @platformatic/kafka.
+ * Settings: see settings.ts (BENCH_CONSUMER_QUICK=1 for a smoke run).
+ */
+
+/** Overloads longer than this run the embedded broker on its disk engine. */
+const LONG_OVERLOAD_SECONDS = 120
+
+function loadLine(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
+}
+
+function printProfiles(settings: ConsumerBenchSettings): void {
+  const dir = settings.cpuProfileDir
+  if (!dir) return
+  for (const group of profileGroups(settings)) {
+    const summary = summarizeProfiles(dir, group.prefix, 20)
+    if (summary.files === 0) continue
+    printTable(profileTable(`CPU profile, ${group.title}, top functions by self time`, summary))
+  }
+  console.log(`CPU profiles (.cpuprofile, open in Chrome DevTools) are in ${dir}.\n`)
+}
+
+export async function run(): Promise<void> {
+  const settings = settingsFromEnv()
+  if (settings.cpuProfileDir) mkdirSync(settings.cpuProfileDir, { recursive: true })
+  const wantJava = settings.parts.includes('throughput') && settings.clients.includes('java')
+  const built = await buildChildren(wantJava)
+  const clients = THROUGHPUT_CLIENTS.filter((c) => settings.clients.includes(c.id))
+  const usable = clients.filter((c) => c.unavailable(built) === null)
+  const floor = await nodeFloorBytes()
+  console.log(
+    [
+      `${settings.quick ? 'QUICK MODE (smoke run, not for the record). ' : ''}Node ${process.version}, kcat ${kcatVersion() ?? 'not installed'}, ${os.cpus().length} cores shared by clients and broker.`,
+      `Parts: ${settings.parts.join(', ')}. Load average before: ${loadLine()}.`,
+      'Every client runs in its own process (the Node ones as plain JavaScript bundles under `node`, no tsx loader),',
+      'the brokers in theirs.',
+      `A bare \`node\` process peaks at ${floor === null ? 'n/a' : formatBytes(floor)} before loading anything: the floor under every Node client's RSS.`,
+      '',
+    ].join('\n'),
+  )
+  if (settings.parts.includes('throughput')) {
+    for (const client of clients) {
+      const why = client.unavailable(built)
+      if (why) console.log(`${client.label} left out: ${why}`)
+    }
+  }
+  // ten minutes at 100,000 records/s is ~8 GB of log: too much for the memory engine
+  const diskEngine = settings.parts.includes('overload') && settings.overloadSeconds > LONG_OVERLOAD_SECONDS
+  const dataDir = diskEngine ? mkdtempSync(join(os.tmpdir(), 'sluice-bench-consumer-')) : undefined
+  if (dataDir) trackDir(dataDir)
+  for (const broker of settings.brokers) {
+    const started = await startTarget(broker, { embeddedDataDir: dataDir })
+    if ('skipped' in started) {
+      console.log(`${started.skipped}\n`)
+      continue
+    }
+    const { target } = started
+    try {
+      console.log(`--- ${target.label} ---\n`)
+      if (settings.parts.includes('throughput')) await throughputPart(target, usable, built, settings)
+      if (settings.parts.includes('keyed')) await keyedPart(target, built, settings)
+      if (settings.parts.includes('overload')) await overloadPart(target, built, settings)
+      if (settings.parts.includes('latency')) await latencyPart(target, built, settings)
+      console.log(`Load average after ${target.id}: ${loadLine()}.\n`)
+    } finally {
+      await target.stop()
+    }
+  }
+  if (dataDir) removeDir(dataDir)
+  printProfiles(settings)
+}

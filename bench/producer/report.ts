@@ -1,5 +1,6 @@
 import { VALUE_BYTES } from '../broker/workload.js'
 import type { BrokerTarget } from '../support/brokers.js'
+import { median } from '../support/stats.js'
 import { formatBytes, formatInteger, formatPercent, formatSi, type Table } from '../support/table.js'
 import type { MemoryPeaks } from './children/child-protocol.js'
 import type { ClientDefinition } from './clients.js'
@@ -33,12 +34,6 @@ export interface CaseSummary {
 }
 
 export const RSS_TARGET_BYTES = 80 * 1024 * 1024
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
 
 export function summarize(
   client: ClientDefinition,

@@ -5,6 +5,8 @@
  * whose rounds are interleaved (support/comparison.ts) move less still.
  */
 
+import { median } from './stats.js'
+
 export interface MeasureOptions {
   /** Time spent calling the function before anything is recorded, so the JIT settles. */
   warmupMs: number
@@ -57,12 +59,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
   )
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 /** What warming up learned about a function: how to call it and how many calls fill a round. */

@@ -8,14 +8,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,6 +51,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   produce     --bootstrap B --topics T1,T2: read base64 keys from stdin and send each
  *               to every topic through a KafkaProducer with its default settings (acks
  *               all, idempotence, default partitioner), print each delivery
+ *   group-consume --bootstrap B --group G --topic T --assignor cooperative-sticky|range:
+ *               a member of group G subscribed to T (from the beginning, auto commit every
+ *               200 ms, 6 s sessions) until SIGTERM, which closes it (commit, leave). Prints
+ *               {"type":"assigned","partitions":[...]} with everything it holds after each
+ *               change, {"type":"revoked","partitions":[...]} with what it gave up,
+ *               {"type":"leader"} each time it computes the group's assignment,
+ *               {"type":"record","partition","offset","value"} (value as UTF-8 text) and
+ *               {"type":"closed"}: the same lines as test/compat/groups/clients/*_member.py
  *
  * Every stdout line is one JSON object; bytes (keys, values, header names and
  * values) travel as base64 so that nothing is lost on the way. Diagnostics go
@@ -53,7 +68,7 @@ public final class JavaClient {
   private JavaClient() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0) throw new IllegalArgumentException("usage: JavaClient consume|partitions|produce [options]");
+    if (args.length == 0) throw new IllegalArgumentException("usage: JavaClient consume|partitions|produce|group-consume [options]");
     Map<String, String> options = new HashMap<>();
     for (int i = 1; i + 1 < args.length; i += 2) options.put(args[i], args[i + 1]);
     // one buffered writer: a println per record through System.out would flush thousands of times
@@ -62,6 +77,8 @@ public final class JavaClient {
         case "consume" -> consume(required(options, "--bootstrap"), required(options, "--topic"), timeout(options), out);
         case "partitions" -> partitions(required(options, "--counts"), out);
         case "produce" -> produce(required(options, "--bootstrap"), required(options, "--topics"), timeout(options), out);
+        case "group-consume" -> groupConsume(required(options, "--bootstrap"), required(options, "--group"),
+            required(options, "--topic"), required(options, "--assignor"), timeout(options), out);
         default -> throw new IllegalArgumentException("unknown mode " + args[0]);
       }
     }
@@ -168,6 +185,120 @@ public final class JavaClient {
               + m.partition() + ",\"offset\":" + m.offset() + "}\n");
         }
       }
+    }
+  }
+
+  /** Where group-consume lines go: the rebalance listener and the assignors write from the poll thread, SIGTERM from its own. */
+  private static Writer groupOut;
+
+  private static synchronized void emit(String line) {
+    try {
+      groupOut.write(line + "\n");
+      // the test reacts to each line as it comes: nothing may wait in the buffer
+      groupOut.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String partitionList(Collection<Integer> partitions) {
+    StringBuilder list = new StringBuilder("[");
+    for (int p : partitions) list.append(list.length() > 1 ? "," : "").append(p);
+    return list.append(']').toString();
+  }
+
+  private static String jsonText(String text) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      if (c == '"' || c == '\\') out.append('\\').append(c);
+      else if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+      else out.append(c);
+    }
+    return out.append('"').toString();
+  }
+
+  /**
+   * Java's own assignors, unchanged except that they say when they run: only
+   * the member the coordinator made leader computes the assignment. The
+   * names they announce to the group are their parents'.
+   */
+  public static final class ReportingCooperativeStickyAssignor extends CooperativeStickyAssignor {
+    @Override
+    public GroupAssignment assign(Cluster metadata, GroupSubscription subscriptions) {
+      emit("{\"type\":\"leader\"}");
+      return super.assign(metadata, subscriptions);
+    }
+  }
+
+  public static final class ReportingRangeAssignor extends RangeAssignor {
+    @Override
+    public GroupAssignment assign(Cluster metadata, GroupSubscription subscriptions) {
+      emit("{\"type\":\"leader\"}");
+      return super.assign(metadata, subscriptions);
+    }
+  }
+
+  private static void groupConsume(String bootstrap, String group, String topic, String assignor, Duration timeout,
+      Writer out) throws InterruptedException {
+    groupOut = out;
+    Class<?> assignorClass = switch (assignor) {
+      case "cooperative-sticky" -> ReportingCooperativeStickyAssignor.class;
+      case "range" -> ReportingRangeAssignor.class;
+      default -> throw new IllegalArgumentException("unknown assignor " + assignor);
+    };
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-compat-java");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true");
+    props.put(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, "200");
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+    props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+    props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(assignorClass));
+    TreeSet<Integer> held = new TreeSet<>();
+    Thread main = Thread.currentThread();
+    KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    // SIGTERM: interrupt the poll and wait while main closes the consumer, which commits and leaves the group
+    Thread onTerm = new Thread(() -> {
+      consumer.wakeup();
+      try {
+        main.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(onTerm);
+    consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+      // eager assignors (range) pass everything each time; cooperative-sticky only what changed
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) held.add(tp.partition());
+        emit("{\"type\":\"assigned\",\"partitions\":" + partitionList(held) + "}");
+      }
+
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        TreeSet<Integer> revoked = new TreeSet<>();
+        for (TopicPartition tp : partitions) revoked.add(tp.partition());
+        held.removeAll(revoked);
+        emit("{\"type\":\"revoked\",\"partitions\":" + partitionList(revoked) + "}");
+      }
+    });
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          emit("{\"type\":\"record\",\"partition\":" + r.partition() + ",\"offset\":" + r.offset()
+              + ",\"value\":" + jsonText(new String(r.value(), StandardCharsets.UTF_8)) + "}");
+        }
+      }
+    } catch (WakeupException stopping) {
+      // SIGTERM: close below
+    } finally {
+      consumer.close();
+      emit("{\"type\":\"closed\"}");
     }
   }
 }

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
 import type { CompatTarget } from '../support/broker.js'
-import { type Availability, probe, probePythonModule } from '../support/external-client.js'
+import { allOf, probe, probePythonModule } from '../support/external-client.js'
 import { importClient } from '../support/npm-client.js'
 import { confluentMember, kafkaPythonMember, kcatMember, platformaticMember } from './support/group-member.js'
 import { splitThenLeave, threeMembers } from './support/group-scenarios.js'
@@ -19,13 +19,6 @@ import { describeGroupSuite } from './support/group-suite.js'
  * passes subscriptions through untouched, as Kafka does.
  */
 const platformatic = await importClient('@platformatic/kafka', () => import('@platformatic/kafka'))
-
-function allOf(...parts: Availability[]): Availability {
-  const missing = parts.filter((p) => !p.available)
-  return missing.length === 0
-    ? { available: true, reason: '' }
-    : { available: false, reason: missing.map((p) => p.reason).join('; ') }
-}
 
 const availability = allOf(
   probe('kcat', ['-V']),

@@ -20,6 +20,14 @@ export interface Availability {
   readonly reason: string
 }
 
+/** Available when every part is; otherwise the reasons of those that are not. */
+export function allOf(...parts: Availability[]): Availability {
+  const missing = parts.filter((p) => !p.available)
+  return missing.length === 0
+    ? { available: true, reason: '' }
+    : { available: false, reason: missing.map((p) => p.reason).join('; ') }
+}
+
 /** True when running under CI, where every client must be present. */
 export function underCi(): boolean {
   const ci = process.env.CI

@@ -102,13 +102,24 @@ async function compile(): Promise<string> {
   return [classes, ...jars].join(':')
 }
 
-async function runClient(args: readonly string[], input?: string) {
+export interface JavaCommandLine {
+  readonly command: string
+  readonly args: readonly string[]
+}
+
+/**
+ * The command that runs the client with `args`, compiling it first if need
+ * be: for modes that run until stopped (group-consume), which a test spawns
+ * and watches itself.
+ */
+export async function javaClientCommand(args: readonly string[]): Promise<JavaCommandLine> {
   const classpath = await compiledClasspath()
-  const result = await runChecked(
-    javaCommand(),
-    [...JVM_OPTIONS, '-cp', classpath, MAIN_CLASS, ...args, '--timeout', PROGRAM_TIMEOUT_S],
-    { input, timeoutMs: RUN_MS },
-  )
+  return { command: javaCommand(), args: [...JVM_OPTIONS, '-cp', classpath, MAIN_CLASS, ...args] }
+}
+
+async function runClient(args: readonly string[], input?: string) {
+  const line = await javaClientCommand([...args, '--timeout', PROGRAM_TIMEOUT_S])
+  const result = await runChecked(line.command, line.args, { input, timeoutMs: RUN_MS })
   return jsonLines<{ type: string }>(result.stdout)
 }
 

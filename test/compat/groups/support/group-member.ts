@@ -15,11 +15,24 @@ export interface ConsumedRecord {
   value: string
 }
 
+/**
+ * `assigned` carries everything the member holds after the change;
+ * `revoked` what it gave up (all it held when the list is left out);
+ * `leader` that it computed the group's assignment.
+ */
 type MemberEvent =
   | { type: 'assigned'; partitions: number[] }
-  | { type: 'revoked' }
+  | { type: 'revoked'; partitions?: number[] }
+  | { type: 'leader' }
   | { type: 'record'; partition: number; offset: number; value: string }
   | { type: 'closed' }
+
+export interface Revocation {
+  /** What was given up. */
+  readonly partitions: readonly number[]
+  /** What the member still held after it. */
+  readonly kept: readonly number[]
+}
 
 export interface MemberSpec {
   /** Which client, for messages. */
@@ -102,8 +115,12 @@ const DEFAULT_WAIT_MS = 45_000
 
 export class GroupMember {
   readonly records: ConsumedRecord[] = []
-  /** Partitions held now: the last assignment, or none after a revocation. */
+  /** Partitions held now: the last assignment, less what was revoked since. */
   assignment: number[] = []
+  /** Every revocation, in order: eager assignors give up everything, cooperative ones only what moves. */
+  readonly revocations: Revocation[] = []
+  /** How many times this member computed the group's assignment (for members whose client reports it). */
+  leaderElections = 0
   private readonly child: ChildProcess
   private readonly waiters = new Set<() => void>()
   private stderr = ''
@@ -176,7 +193,11 @@ export class GroupMember {
   private onEvent(event: MemberEvent | null): void {
     if (!event) return
     if (event.type === 'assigned') this.assignment = event.partitions
-    else if (event.type === 'revoked') this.assignment = []
+    else if (event.type === 'revoked') {
+      const revoked = event.partitions ?? this.assignment
+      this.assignment = this.assignment.filter((p) => !revoked.includes(p))
+      this.revocations.push({ partitions: revoked, kept: this.assignment })
+    } else if (event.type === 'leader') this.leaderElections++
     else if (event.type === 'record')
       this.records.push({ partition: event.partition, offset: event.offset, value: event.value })
     this.notify()

@@ -189,7 +189,8 @@ export function expectReadOnce(records: readonly ConsumedRecord[]): void {
   expect(repeated.slice(0, 10), `${repeated.length} records read more than once`).toEqual([])
 }
 
-function expectOwnPartitions(member: GroupMember, values: readonly string[]): void {
+/** Every one of `values` that `member` read came from a partition it holds now. */
+export function expectOwnPartitions(member: GroupMember, values: readonly string[]): void {
   const wanted = new Set(values)
   const partitions = new Set(member.records.filter((r) => wanted.has(r.value)).map((r) => r.partition))
   for (const p of partitions) expect(member.assignment, `${member.name} read partition ${p}`).toContain(p)

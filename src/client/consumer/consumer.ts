@@ -42,6 +42,8 @@ export type PauseReason = 'user' | 'buffer' | 'breaker'
 /** Events a consumer emits. 'error' is only emitted when someone listens (otherwise it is logged). */
 export interface ConsumerEvents {
   rebalance: [{ type: 'assigned' | 'revoked' | 'lost'; partitions: TopicPartition[]; generationId: number }]
+  /** Each generation joined: `leader` when this member computed the group's assignment. */
+  join: [{ generationId: number; memberId: string; leader: boolean; assignor: string }]
   commit: [CommitResult]
   drop: [{ topic: string; partition: number; offset: bigint; reason: Exclude<Overflow, 'pause'> }]
   pause: [{ topic: string; partition: number; reason: PauseReason }]
@@ -369,6 +371,12 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       )
       this.generation = generation
       this.subscribed = { topics, counts: this.partitionCounts(topics) }
+      this.emit('join', {
+        generationId: generation.generationId,
+        memberId: generation.memberId,
+        leader: generation.leader,
+        assignor: generation.protocol.name,
+      })
       const target = new Set(generation.assignment.map(key))
       const revoked = owned.filter((tp) => !target.has(key(tp)))
       const added = generation.assignment.filter((tp) => !this.states.has(key(tp)))
@@ -428,7 +436,11 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     )
     for (const s of committed) {
       const position = positions.get(key(s))
-      if (position !== undefined) s.reset(position)
+      if (position === undefined) continue
+      s.reset(position.offset)
+      // a position the group committed needs no commit until records are done; a reset one
+      // is committed, so a restart before the first record does not reset again (to a later end)
+      if (position.committed) s.committed = position.offset
     }
     for (const s of seeks) {
       const target = this.pendingSeeks.get(key(s))!

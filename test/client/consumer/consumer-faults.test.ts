@@ -108,4 +108,42 @@ describe('consumer under faults (3-node embedded cluster)', () => {
     await c.close()
     await running
   })
+
+  it('reports as committed only the offsets the coordinator took', async () => {
+    const topic = `refused-${n++}`
+    const groupId = `g-${topic}`
+    await clients
+      .admin({ brokers: cluster.bootstrap })
+      .createTopics([{ topic, partitions: 1, replicationFactor: 3 }])
+    const c = clients.kafka({ brokers: cluster.bootstrap }).consumer({
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      heartbeatIntervalMs: 200,
+      sessionTimeoutMs: 6000,
+      commitIntervalMs: 50,
+    })
+    consumers.push(c)
+    const reported: bigint[] = []
+    c.on('commit', (commit) => {
+      for (const o of commit.offsets) reported.push(o.offset)
+    })
+    let done = 0
+    const running = c.run(() => {
+      done++
+    })
+    await until('the assignment', () => c.assignment().length === 1)
+    const refused = cluster.faults.failNext('OffsetCommit', 'ILLEGAL_GENERATION', { times: 1_000 })
+    for (let i = 0; i < 5; i++) await producer.send({ topic, value: String(i) })
+    await until('five processed', () => done === 5)
+    await until('three refused commits', () => refused.fired >= 3)
+    expect(reported).toEqual([])
+    expect(c.metrics().commits).toBe(0)
+    cluster.faults.clear()
+    await until('the commit once taken', () => reported.includes(5n))
+    const admin = clients.admin({ brokers: cluster.bootstrap })
+    expect((await admin.fetchOffsets(groupId))[0].offset).toBe(5n)
+    await c.close()
+    await running
+  })
 })

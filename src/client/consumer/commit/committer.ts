@@ -32,6 +32,12 @@ const RETRIABLE = new Set<number>([
 
 const ATTEMPTS = 3
 
+/** A partition's offset to commit. */
+interface Pending {
+  readonly state: PartitionState
+  readonly offset: number
+}
+
 export interface CommitResult {
   readonly offsets: readonly { topic: string; partition: number; offset: bigint }[]
   readonly latencyMs: number
@@ -94,7 +100,7 @@ export class Committer {
   private async commitOnce(only?: ReadonlySet<PartitionState>): Promise<void> {
     const identity = this.identity()
     if (!identity) return
-    const moved: { state: PartitionState; offset: number }[] = []
+    const moved: Pending[] = []
     for (const state of this.states()) {
       if (only && !only.has(state)) continue
       if (state.position < 0) continue
@@ -103,25 +109,30 @@ export class Committer {
     }
     if (moved.length === 0) return
     const started = this.clock.now()
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const accepted: Pending[] = []
+    let pending = moved
+    for (let attempt = 1; attempt <= ATTEMPTS && pending.length > 0; attempt++) {
       try {
-        const retry = await this.send(identity, moved)
-        if (retry.length === 0) break
-        moved.splice(0, moved.length, ...retry)
+        const answer = await this.send(identity, pending)
+        accepted.push(...answer.accepted)
+        pending = answer.retry
+        if (pending.length === 0) break
       } catch (error) {
         this.cluster.recover(error, 'find-coordinator', { group: identity.groupId })
         if (attempt === ATTEMPTS) {
           this.logger.warn(`group ${identity.groupId}: commit failed: ${(error as Error).message}`)
-          return
+          break
         }
       }
       this.cluster.forgetCoordinator(identity.groupId)
     }
+    if (accepted.length === 0) return
     const latencyMs = this.clock.now() - started
     this.commits++
     this.latencyTotalMs += latencyMs
+    // only what the coordinator took: a stale or refused offset is not reported as committed
     this.onCommit({
-      offsets: moved.map(({ state, offset }) => ({
+      offsets: accepted.map(({ state, offset }) => ({
         topic: state.topic,
         partition: state.partition,
         offset: BigInt(offset),
@@ -130,12 +141,12 @@ export class Committer {
     })
   }
 
-  /** One OffsetCommit; returns the partitions worth sending again. */
+  /** One OffsetCommit; returns the partitions the coordinator took and those worth sending again. */
   private async send(
     identity: CommitIdentity,
-    moved: readonly { state: PartitionState; offset: number }[],
-  ): Promise<{ state: PartitionState; offset: number }[]> {
-    const byTopic = new Map<string, { state: PartitionState; offset: number }[]>()
+    moved: readonly Pending[],
+  ): Promise<{ accepted: Pending[]; retry: Pending[] }> {
+    const byTopic = new Map<string, Pending[]>()
     for (const m of moved) byTopic.set(m.state.topic, [...(byTopic.get(m.state.topic) ?? []), m])
     const coordinator = await this.cluster.coordinator(identity.groupId)
     const answer = await this.cluster.send(
@@ -158,13 +169,15 @@ export class Committer {
       },
       { lane: 'coordinator' },
     )
-    const retry: { state: PartitionState; offset: number }[] = []
+    const accepted: Pending[] = []
+    const retry: Pending[] = []
     for (const t of answer.topics) {
       for (const p of t.partitions) {
         const m = byTopic.get(t.name)?.find((x) => x.state.partition === p.partitionIndex)
         if (!m) continue
         if (p.errorCode === ErrorCode.NONE) {
           if (m.offset > m.state.committed) m.state.committed = m.offset
+          accepted.push(m)
         } else if (STALE.has(p.errorCode)) {
           this.logger.debug(
             `group ${identity.groupId}: commit from generation ${identity.generationId} dropped (${new KafkaError(p.errorCode).type})`,
@@ -178,6 +191,6 @@ export class Committer {
         }
       }
     }
-    return retry
+    return { accepted, retry }
   }
 }

@@ -6,11 +6,18 @@ import type { Cluster } from '../../cluster/cluster.js'
 
 const key = (tp: TopicPartition) => `${tp.topic}\0${tp.partition}`
 
+/** A partition's first offset to read; `committed` when the group had committed it already. */
+export interface StartingPosition {
+  readonly offset: number
+  readonly committed: boolean
+}
+
 /**
  * Where each newly assigned partition starts: its committed offset, or,
- * where the group has none (or it is out of the log's range), the log start
- * or end by `autoOffsetReset`; `none` fails instead, as the Java consumer's
- * NoOffsetForPartitionException does.
+ * where the group has none, the log start or end by `autoOffsetReset`
+ * (`none` fails instead, as the Java consumer's
+ * NoOffsetForPartitionException does). A committed offset out of the log's
+ * range is reset when the first fetch answers OFFSET_OUT_OF_RANGE.
  */
 export async function startingPositions(
   cluster: Cluster,
@@ -18,15 +25,19 @@ export async function startingPositions(
   partitions: readonly TopicPartition[],
   reset: 'earliest' | 'latest' | 'none',
   timeoutMs: number,
-): Promise<Map<string, number>> {
-  const positions = new Map<string, number>()
+): Promise<Map<string, StartingPosition>> {
+  const positions = new Map<string, StartingPosition>()
   if (partitions.length === 0) return positions
   if (groupId !== undefined) {
     const committed = await fetchOffsets(cluster, groupId, { partitions, requireStable: true, timeoutMs })
-    for (const c of committed) if (c.offset >= 0n) positions.set(key(c), Number(c.offset))
+    for (const c of committed) {
+      if (c.offset >= 0n) positions.set(key(c), { offset: Number(c.offset), committed: true })
+    }
   }
   const missing = partitions.filter((tp) => !positions.has(key(tp)))
-  for (const [k, offset] of await resetPositions(cluster, missing, reset, timeoutMs)) positions.set(k, offset)
+  for (const [k, offset] of await resetPositions(cluster, missing, reset, timeoutMs)) {
+    positions.set(k, { offset, committed: false })
+  }
   return positions
 }
 

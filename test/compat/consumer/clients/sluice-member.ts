@@ -32,14 +32,9 @@ consumer.on('rebalance', (e) => {
   else emit({ type: 'revoked', partitions: e.partitions.map((tp) => tp.partition).sort((a, b) => a - b) })
 })
 
-// The consumer has no public word for leadership; the generation it keeps
-// says whether this member computed the assignment. Read for the report only.
-let reported: unknown
-const leadership = setInterval(() => {
-  const generation = (consumer as unknown as { generation?: { leader: boolean } }).generation
-  if (generation !== reported && generation?.leader) emit({ type: 'leader' })
-  reported = generation
-}, 50)
+consumer.on('join', (e) => {
+  if (e.leader) emit({ type: 'leader' })
+})
 
 const running = consumer.run((m) => {
   emit({
@@ -54,7 +49,6 @@ let stopping = false
 async function stop(): Promise<void> {
   if (stopping) return
   stopping = true
-  clearInterval(leadership)
   await consumer.close()
   await running
   emit({ type: 'closed' })

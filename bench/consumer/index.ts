@@ -76,6 +76,7 @@ export async function run(): Promise<void> {
   const diskEngine = settings.parts.includes('overload') && settings.overloadSeconds > LONG_OVERLOAD_SECONDS
   const dataDir = diskEngine ? mkdtempSync(join(os.tmpdir(), 'sluice-bench-consumer-')) : undefined
   if (dataDir) trackDir(dataDir)
+  let failures = 0
   for (const broker of settings.brokers) {
     const started = await startTarget(broker, { embeddedDataDir: dataDir })
     if ('skipped' in started) {
@@ -85,10 +86,21 @@ export async function run(): Promise<void> {
     const { target } = started
     try {
       console.log(`--- ${target.label} ---\n`)
-      if (settings.parts.includes('throughput')) await throughputPart(target, usable, built, settings)
-      if (settings.parts.includes('keyed')) await keyedPart(target, built, settings)
-      if (settings.parts.includes('overload')) await overloadPart(target, built, settings)
-      if (settings.parts.includes('latency')) await latencyPart(target, built, settings)
+      const parts = {
+        throughput: () => throughputPart(target, usable, built, settings),
+        keyed: () => keyedPart(target, built, settings),
+        overload: () => overloadPart(target, built, settings),
+        latency: () => latencyPart(target, built, settings),
+      }
+      for (const part of settings.parts) {
+        // one part failing says so and leaves the others their turn
+        try {
+          await parts[part]()
+        } catch (err) {
+          failures++
+          console.log(`FAILED: ${part} on ${target.id}: ${(err as Error)?.stack ?? err}\n`)
+        }
+      }
       console.log(`Load average after ${target.id}: ${loadLine()}.\n`)
     } finally {
       await target.stop()
@@ -96,4 +108,5 @@ export async function run(): Promise<void> {
   }
   if (dataDir) removeDir(dataDir)
   printProfiles(settings)
+  if (failures > 0) process.exitCode = 1
 }

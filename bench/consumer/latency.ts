@@ -143,6 +143,11 @@ export async function latencyPart(
       return [client.label, 'failed', '', '', '', '', '', '', '', '', '', `0/${all.length}`]
     const pick = (f: (r: LatencyRun) => number) => median(ok.map(f))
     notes.push(`${client.label}: producer ${ok[0].producer.method}; consumer ${ok[0].consumer.method}`)
+    const skipped = Math.max(...ok.map((r) => r.producer.skipped ?? 0))
+    if (skipped > 0)
+      notes.push(
+        `${client.label}: its producer fell a second behind and had up to ${formatInteger(skipped)} records skipped in a run`,
+      )
     return [
       client.label,
       ms(pick((r) => r.consumer.latency.p50)),

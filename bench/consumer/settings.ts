@@ -13,8 +13,8 @@ import { envInteger, envSubset } from '../support/env-settings.js'
  *   BENCH_CONSUMER_CLIENTS              a subset of the throughput clients (ids below)
  *   BENCH_CONSUMER_OVERLOAD_SECONDS     how long the overload lasts (default 60; the issue's long run: 600;
  *                                       over 120 the embedded broker runs on its disk engine)
- *   BENCH_CONSUMER_OVERLOAD_RATE        the producer's records/s in it (default 100,000, 100x a 1 ms
- *                                       handler; 0 = as fast as it goes)
+ *   BENCH_CONSUMER_OVERLOAD_RATE        the producer's records/s in it (default 0: as fast as it goes,
+ *                                       sendAll with its own backpressure; e.g. 100,000 for 100x a 1 ms handler)
  *   BENCH_CONSUMER_LATENCY_SECONDS      how long latency is measured (default 15; the issue's: 60)
  *   BENCH_CONSUMER_LATENCY_RATE         records/s sent in it (default 50,000)
  *   BENCH_CONSUMER_CPU_PROF=DIR         V8 CPU profiles of the Sluice throughput children into DIR,
@@ -61,7 +61,7 @@ export function settingsFromEnv(): ConsumerBenchSettings {
     records: envInteger('BENCH_CONSUMER_RECORDS', quick ? 100_000 : 1_000_000, 3, 100_000_000),
     clients: envSubset('BENCH_CONSUMER_CLIENTS', CLIENT_IDS),
     overloadSeconds: envInteger('BENCH_CONSUMER_OVERLOAD_SECONDS', quick ? 15 : 60, 5, 7200),
-    overloadRate: envInteger('BENCH_CONSUMER_OVERLOAD_RATE', 100_000, 0, 10_000_000),
+    overloadRate: envInteger('BENCH_CONSUMER_OVERLOAD_RATE', 0, 0, 10_000_000),
     latencySeconds: envInteger('BENCH_CONSUMER_LATENCY_SECONDS', quick ? 5 : 15, 1, 3600),
     latencyRate: envInteger('BENCH_CONSUMER_LATENCY_RATE', 50_000, 1, 1_000_000),
     cpuProfileDir: process.env.BENCH_CONSUMER_CPU_PROF

@@ -21,6 +21,8 @@ export interface PacedProducerConfig {
 
 export interface PacedProducerReport {
   sent: number
+  /** Records the paced generator skipped because the client had a second's worth unsettled. */
+  skipped?: number
   /** The paced generator's longest pause between bursts (absent when unpaced). */
   maxTickGapMs?: number
   acknowledged: number

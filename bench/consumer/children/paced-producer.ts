@@ -11,6 +11,14 @@ import { pacedSends } from './paced-sends.js'
  * the run ends once all are settled.
  */
 
+/**
+ * Records handed to the client and not yet settled, at most: a second's
+ * worth. A client that falls further behind has the records due skipped
+ * (counted, so the achieved rate says so) rather than queued without bound,
+ * which ran a producer out of heap.
+ */
+const MIN_OUTSTANDING = 10_000
+
 export interface Settled {
   acknowledged: number
   failed: number
@@ -77,10 +85,17 @@ export async function producePaced(
   const ledger = new SendLedger()
   const window = startWindow()
   let seq = 0
+  let skipped = 0
+  const maxOutstanding = Math.max(MIN_OUTSTANDING, config.rate)
   const { sent, maxTickGapMs } = await pacedSends(
     config.rate,
     config.warmupMs + config.durationMs,
     (count, elapsedMs) => {
+      // a client that cannot keep up must not make the generator queue records without bound
+      if (ledger.unsettled + count > maxOutstanding) {
+        skipped += count
+        return
+      }
       const measured = elapsedMs >= config.warmupMs
       const values = new Array<Buffer>(count)
       for (let i = 0; i < count; i++) values[i] = latencyValue(seq++, measured)
@@ -91,7 +106,8 @@ export async function producePaced(
   await ledger.drained()
   const { seconds, cpuSeconds } = window.finish()
   return {
-    sent,
+    sent: sent - skipped,
+    skipped,
     maxTickGapMs,
     acknowledged: ledger.acknowledged,
     ackLatency: ledger.ackLatency.summary(),

@@ -8,12 +8,12 @@ import { type BrokerTarget, startTarget } from '../support/brokers.js'
 import { profileTable, summarizeProfiles } from '../support/profile-summary.js'
 import { nodeFloorBytes } from '../support/runtime-floor.js'
 import { formatBytes, formatInteger, printTable } from '../support/table.js'
+import { PARTITIONS, TopicSupply } from '../support/topics.js'
 import { buildChildren } from './build-children.js'
 import { CLIENTS, type ClientContext, type ClientDefinition } from './clients.js'
 import { producerTable, summarize, targetLines } from './report.js'
 import { ACK_PROFILES, type CaseRun, runCase } from './run-case.js'
 import { type ProducerBenchSettings, settingsFromEnv } from './settings.js'
-import { PARTITIONS, TopicSupply } from '../support/topics.js'
 import { warmUpBroker } from './warm-up.js'
 
 /**

@@ -1,9 +1,9 @@
 import { readCpuSeconds } from '../broker/proc-stats.js'
 import type { BrokerTarget } from '../support/brokers.js'
+import type { TopicSupply } from '../support/topics.js'
 import type { AckMode, ChildConfig, MemoryPeaks } from './children/child-protocol.js'
 import type { ClientContext, ClientDefinition } from './clients.js'
 import type { ClientId } from './settings.js'
-import type { TopicSupply } from '../support/topics.js'
 
 /**
  * One run of one client: a fresh topic, the client's process from start to

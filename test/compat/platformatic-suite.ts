@@ -33,6 +33,7 @@ import { BrokerHarness, type CompatBroker, type CompatTarget } from './support/b
 import { describeWithClient } from './support/external-client.js'
 import { importClient } from './support/npm-client.js'
 import { readStoredBatches } from './support/stored-batches.js'
+import { topicServed } from './support/topic-served.js'
 import {
   type CheckedPartitions,
   checkReadBack,
@@ -94,9 +95,7 @@ class PlatformaticSession {
       bootstrapBrokers: [bootstrap],
       retries: 2,
       retryDelay: 100,
-      // the producer is not idempotent here: a produce that times out is sent again and may be stored
-      // twice, which the read-back counts. Kafka under a loaded CI machine once took longer than 15 s.
-      timeout: 30_000,
+      timeout: 15_000,
     }
     this.producer = new lib.Producer({
       ...base,
@@ -278,6 +277,10 @@ export function platformaticSuite(target: CompatTarget): void {
             expect(created.map(({ name, partitions }) => ({ name, partitions }))).toEqual([
               { name: topic, partitions: PARTITION_COUNT },
             ])
+            // platformatic resends a whole produce when one partition of it fails, also to the partitions
+            // that stored it (this producer is not idempotent): against a Kafka node still taking up its
+            // new partitions' leadership, 313 to 687 records of a chunk were stored twice
+            await topicServed(broker.bootstrap, topic, PARTITION_COUNT)
 
             // whole milliseconds an hour ago, so no timestamp is in the future and none is old
             // enough to expire; the whole run spans 10 s, far inside platformatic's range for

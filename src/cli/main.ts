@@ -2,6 +2,10 @@
 import { Command } from 'commander'
 import { VERSION } from '../version.js'
 import { registerBrokerCommand } from './commands/broker.js'
+import { registerConsumeCommand } from './commands/consume.js'
+import { registerGroupsCommand } from './commands/groups.js'
+import { registerProduceCommand } from './commands/produce.js'
+import { registerTopicsCommand } from './commands/topics.js'
 
 /** The `sluice` command line. */
 export function buildProgram(): Command {
@@ -10,6 +14,10 @@ export function buildProgram(): Command {
     .version(VERSION, '-v, --version')
     .showHelpAfterError()
   registerBrokerCommand(program)
+  registerTopicsCommand(program)
+  registerGroupsCommand(program)
+  registerProduceCommand(program)
+  registerConsumeCommand(program)
   return program
 }
 

@@ -150,6 +150,12 @@ export class Dispatcher {
 
   private pumpRecords(): void {
     this.fillLanes()
+    do this.startReady()
+    while (this.readyHead === this.ready.length && this.lookFurther())
+  }
+
+  /** Starts ready lanes while permits (and the rate) allow. */
+  private startReady(): void {
     while (this.readyHead < this.ready.length) {
       const lane = this.ready[this.readyHead]
       const record = lane.waiting[lane.head]
@@ -250,6 +256,47 @@ export class Dispatcher {
     return lane
   }
 
+  /**
+   * Key order with no lane ready: looks past the lookahead for a record of
+   * an idle key while a permit is free, so that keys whose records lie
+   * beyond the window do not wait behind busy ones (head-of-line blocking:
+   * with 10 keys and concurrency 100 the bounded window alone cost +45 %
+   * over the ideal). The records are already fetched and counted in the
+   * buffer budget; taking them into lanes costs a pointer each. Only from
+   * partitions under `overflow: 'pause'`. True if a lane became ready.
+   */
+  private lookFurther(): boolean {
+    if (this.settings.ordering !== 'key' || this.stopped || this.draining) return false
+    if (this.running >= this.settings.limiter.limit) return false
+    let progress = true
+    while (progress) {
+      progress = false
+      for (const state of this.host.states()) {
+        if (!state.mayTakeAhead) continue
+        const record = state.take()
+        if (!record) continue
+        progress = true
+        if (this.addToLane(state, record)) return true
+      }
+    }
+    return false
+  }
+
+  /** Puts a record taken from its partition's queue into its lane; true if that made the lane ready. */
+  private addToLane(state: PartitionState, record: QueuedRecord): boolean {
+    const lane = this.laneFor(state, record)
+    if (lane.head === lane.waiting.length) {
+      lane.waiting.length = 0
+      lane.head = 0
+    }
+    lane.waiting.push(record)
+    this.inLanes++
+    if (lane.busy || lane.ready) return false
+    lane.ready = true
+    this.ready.push(lane)
+    return true
+  }
+
   /** Moves records from partition queues into lanes, up to the lookahead, partition by partition in turn. */
   private fillLanes(): void {
     const limit = Math.max(MIN_LOOKAHEAD, this.settings.limiter.limit * LOOKAHEAD_PER_SLOT)
@@ -267,17 +314,7 @@ export class Dispatcher {
         const record = state.take()
         if (!record) continue
         progress = true
-        const lane = this.laneFor(state, record)
-        if (lane.head === lane.waiting.length) {
-          lane.waiting.length = 0
-          lane.head = 0
-        }
-        lane.waiting.push(record)
-        this.inLanes++
-        if (!lane.busy && !lane.ready) {
-          lane.ready = true
-          this.ready.push(lane)
-        }
+        this.addToLane(state, record)
       }
     }
   }

@@ -103,6 +103,15 @@ export class PartitionState {
     return this.watermarks.stats().pausedMs
   }
 
+  /**
+   * Whether the dispatcher may take records out of the queue ahead of when
+   * it can run them: only under `pause`, since the other strategies drop or
+   * conflate what still waits in the queue.
+   */
+  get mayTakeAhead(): boolean {
+    return this.overflow === 'pause'
+  }
+
   /** Whether the fetcher may ask for more now. */
   get fetchable(): boolean {
     if (this.revoked || this.userPaused || this.breakerPaused || this.position < 0 || this.fetching)

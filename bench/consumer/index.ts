@@ -27,8 +27,18 @@ import { THROUGHPUT_CLIENTS } from './throughput-clients.js'
  * Settings: see settings.ts (BENCH_CONSUMER_QUICK=1 for a smoke run).
  */
 
-/** Overloads longer than this run the embedded broker on its disk engine. */
-const LONG_OVERLOAD_SECONDS = 120
+/**
+ * An overload that writes more than this runs the embedded broker on its
+ * disk engine: past its memory budget (512 MiB by default) the memory engine
+ * releases the oldest records as retention would, and a consumer that far
+ * behind loses them (seen: 24 M records in 60 s at full speed, the consumer
+ * reset past 1.3 M released offsets).
+ */
+const MEMORY_ENGINE_OVERLOAD_BYTES = 256 * 2 ** 20
+/** Bytes a 100-byte record takes in the log, batch overhead included (rounded up). */
+const LOG_BYTES_PER_RECORD = 110
+/** What the unthrottled producer reaches on this kind of machine, for the estimate. */
+const UNTHROTTLED_RECORDS_PER_SECOND = 500_000
 
 function loadLine(): string {
   return os
@@ -72,8 +82,9 @@ export async function run(): Promise<void> {
       if (why) console.log(`${client.label} left out: ${why}`)
     }
   }
-  // ten minutes at 100,000 records/s is ~8 GB of log: too much for the memory engine
-  const diskEngine = settings.parts.includes('overload') && settings.overloadSeconds > LONG_OVERLOAD_SECONDS
+  const overloadRate = settings.overloadRate > 0 ? settings.overloadRate : UNTHROTTLED_RECORDS_PER_SECOND
+  const overloadBytes = overloadRate * settings.overloadSeconds * LOG_BYTES_PER_RECORD
+  const diskEngine = settings.parts.includes('overload') && overloadBytes > MEMORY_ENGINE_OVERLOAD_BYTES
   const dataDir = diskEngine ? mkdtempSync(join(os.tmpdir(), 'sluice-bench-consumer-')) : undefined
   if (dataDir) trackDir(dataDir)
   let failures = 0

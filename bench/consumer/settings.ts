@@ -12,7 +12,7 @@ import { envInteger, envSubset } from '../support/env-settings.js'
  *   BENCH_CONSUMER_RECORDS              records the throughput part reads (default 1,000,000)
  *   BENCH_CONSUMER_CLIENTS              a subset of the throughput clients (ids below)
  *   BENCH_CONSUMER_OVERLOAD_SECONDS     how long the overload lasts (default 60; the issue's long run: 600;
- *                                       over 120 the embedded broker runs on its disk engine)
+ *                                       when it would write over 256 MiB the embedded broker runs on its disk engine)
  *   BENCH_CONSUMER_OVERLOAD_RATE        the producer's records/s in it (default 0: as fast as it goes,
  *                                       sendAll with its own backpressure; e.g. 100,000 for 100x a 1 ms handler)
  *   BENCH_CONSUMER_LATENCY_SECONDS      how long latency is measured (default 15; the issue's: 60)

@@ -1,3 +1,4 @@
+import type { BrokerCounters } from './broker-metrics.js'
 import type { Clock } from './clock.js'
 import type { ClusterView } from './cluster/cluster-view.js'
 import type { PartitionWatchers } from './fetch/partition-watchers.js'
@@ -22,6 +23,8 @@ export interface BrokerContext {
   readonly producerStates: ProducerStateRegistry
   /** Consumer groups and their committed offsets. */
   readonly groups: GroupCoordinator
+  /** Where requests and appends are counted, for `running.metrics()`. */
+  readonly counters: BrokerCounters
   readonly clock: Clock
   readonly logger: Logger
   /** The node answering this request. */

@@ -45,6 +45,7 @@ export class BrokerNode {
       groups: state.groups,
       producerIds: state.producerIds,
       producerStates: state.producerStates,
+      counters: state.counters,
       clock: state.clock,
       logger: state.logger,
       nodeId,
@@ -131,7 +132,12 @@ export class BrokerNode {
       },
     )
     this.connections.add(connection)
-    socket.once('close', () => this.connections.delete(connection))
+    const counters = this.state.counters
+    counters.connectionsAccepted++
+    socket.once('close', () => {
+      this.connections.delete(connection)
+      counters.connectionsClosed++
+    })
   }
 
   /** Abrupt stop, as a crashed or unplugged node: the listener closes and every connection drops. */

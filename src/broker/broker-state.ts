@@ -1,3 +1,4 @@
+import { BrokerCounters, type BrokerMetrics, brokerMetrics } from './broker-metrics.js'
 import { type Clock, systemClock } from './clock.js'
 import { resolveClusterId } from './cluster-id.js'
 import { prepareDataDir } from './data-dir.js'
@@ -30,6 +31,8 @@ export class BrokerState {
   readonly clusterId: string
   /** The memory engine's byte budget; holds nothing with a data directory. */
   readonly memoryBudget: MemoryBudget
+  /** Requests, connections and appends counted as they happen (broker-metrics.ts). */
+  readonly counters = new BrokerCounters()
   private retentionTimer: NodeJS.Timeout | undefined
 
   constructor(
@@ -79,6 +82,11 @@ export class BrokerState {
   /** The memory engine's budget and what it released (the counters tests and operators read). */
   memoryStats(): MemoryStats {
     return this.memoryBudget.stats()
+  }
+
+  /** Requests, connections, appends and every partition's offsets, as plain data. */
+  metrics(): BrokerMetrics {
+    return brokerMetrics(this.counters, this.topics, this.memoryStats())
   }
 
   /** How the start line describes where records are kept. */

@@ -1,3 +1,4 @@
+import type { BrokerMetrics } from './broker-metrics.js'
 import { BrokerNode } from './broker-node.js'
 import { BrokerState } from './broker-state.js'
 import { type Clock, systemClock } from './clock.js'
@@ -21,6 +22,12 @@ export interface RunningBroker {
    * what the budget released so far; with a data directory it holds nothing.
    */
   readonly memory: MemoryStats
+  /**
+   * Counters since the start (requests per API, bytes in and out,
+   * connections, records appended) and gauges (offsets of every partition,
+   * memory), as plain data: what `sluice/metrics` exports to Prometheus.
+   */
+  metrics(): BrokerMetrics
   /** Stops accepting, answers what is in flight, flushes the logs and releases everything. */
   close(): Promise<void>
 }
@@ -63,6 +70,10 @@ class EmbeddedBroker implements RunningBroker {
 
   get memory(): MemoryStats {
     return this.state.memoryStats()
+  }
+
+  metrics(): BrokerMetrics {
+    return this.state.metrics()
   }
 
   get host(): string {

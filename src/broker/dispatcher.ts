@@ -35,9 +35,37 @@ export class Dispatcher {
   }
 
   dispatch(frame: Buffer, connection: Connection): Promise<Buffer | null> | Buffer | null {
+    const counters = this.broker.counters
+    // the frame comes without its 4-byte size prefix
+    counters.networkBytesIn += frame.length + 4
+    let answer: Promise<Buffer | null> | Buffer | null
+    try {
+      answer = this.answer(frame, connection)
+    } catch (err) {
+      counters.requestErrors++
+      throw err
+    }
+    if (answer instanceof Promise) {
+      return answer.then(
+        (response) => {
+          if (response) counters.networkBytesOut += response.length
+          return response
+        },
+        (err) => {
+          counters.requestErrors++
+          throw err
+        },
+      )
+    }
+    if (answer) counters.networkBytesOut += answer.length
+    return answer
+  }
+
+  private answer(frame: Buffer, connection: Connection): Promise<Buffer | null> | Buffer | null {
     const { apiKey, apiVersion, correlationId } = readRequestPrefix(frame)
     const handler = this.handlers.get(apiKey)
     if (!handler) throw new ProtocolError(`unknown API key ${apiKey}`)
+    this.broker.counters.request(apiKey)
     if (refusedBeforeAuthentication(apiKey, connection)) {
       throw new ProtocolError(`${handler.api.name} request before SASL authentication`)
     }

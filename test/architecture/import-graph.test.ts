@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest'
  * The import graph of src/: no file reaches itself through its imports
  * (type-only imports count too, so that imports keep running one way), and
  * the layers depend as DESIGN.md says: protocol and flow on nothing of ours,
- * broker and client never on each other.
+ * broker and client never on each other; metrics on client and flow only,
+ * and nothing but cli on metrics.
  */
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src')
@@ -79,7 +80,7 @@ describe('src/ import graph', () => {
 
   it('reads the whole tree', () => {
     expect(graph.size).toBeGreaterThan(100)
-    for (const layer of ['protocol', 'broker', 'client', 'flow', 'cli']) {
+    for (const layer of ['protocol', 'broker', 'client', 'flow', 'metrics', 'cli']) {
       expect(
         [...graph.keys()].some((f) => layerOf(f) === layer),
         layer,
@@ -97,6 +98,19 @@ describe('src/ import graph', () => {
     ['flow', (to) => layerOf(to) !== 'flow', 'flow imports nothing of ours'],
     ['broker', (to) => layerOf(to) === 'client', 'broker never imports client'],
     ['client', (to) => layerOf(to) === 'broker', 'client never imports broker'],
+    // metrics reads clients (their metric types) and brokers through shapes of its own, so loading it loads no broker
+    [
+      'metrics',
+      (to) => !['metrics', 'client', 'flow'].includes(layerOf(to)),
+      'metrics imports only metrics, client and flow',
+    ],
+    ...(['protocol', 'flow', 'broker', 'client'] as const).map(
+      (layer): [string, (to: string) => boolean, string] => [
+        layer,
+        (to) => layerOf(to) === 'metrics',
+        `${layer} never imports metrics`,
+      ],
+    ),
   ]
   for (const [layer, isForbidden, rule] of forbidden) {
     it(rule, () => {

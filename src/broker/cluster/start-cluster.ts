@@ -1,3 +1,4 @@
+import type { BrokerMetrics } from '../broker-metrics.js'
 import { BrokerNode } from '../broker-node.js'
 import { BrokerState } from '../broker-state.js'
 import { type Clock, systemClock } from '../clock.js'
@@ -56,6 +57,8 @@ export interface RunningCluster {
   electPreferredLeaders(): number
   /** The shared memory engine's budget and what it released (as on a lone broker). */
   readonly memory: MemoryStats
+  /** Counters and gauges of every node together (they share one store), as on a lone broker. */
+  metrics(): BrokerMetrics
   /**
    * TEST ONLY: the fault injection controls (faults/broker-faults.ts), for
    * every node; `hold` and `release` take a node id. Only with the
@@ -130,6 +133,10 @@ class TestCluster implements RunningCluster {
 
   get memory(): MemoryStats {
     return this.state.memoryStats()
+  }
+
+  metrics(): BrokerMetrics {
+    return this.state.metrics()
   }
 
   get nodes(): ClusterNodeInfo[] {

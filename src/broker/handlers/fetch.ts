@@ -75,7 +75,7 @@ export const fetchHandler = defineHandler({
     }
     const first = readAll(ctx, body)
     const maxWait = Math.min(Math.max(body.maxWaitMs, 0), MAX_WAIT_CAP_MS)
-    if (first.bytes >= body.minBytes || maxWait === 0 || first.hasError) return first.response
+    if (first.bytes >= body.minBytes || maxWait === 0 || first.hasError) return answered(ctx, first)
     return new Promise((resolve) => {
       const keys = body.topics.flatMap((t) =>
         t.partitions.map((p) => PartitionWatchers.key(topicNameOf(broker, t) ?? t.topicId, p.partition)),
@@ -87,14 +87,20 @@ export const fetchHandler = defineHandler({
           const again = readAll(ctx, body)
           if (again.bytes >= body.minBytes || again.hasError) {
             watch.cancel()
-            resolve(again.response)
+            resolve(answered(ctx, again))
           }
         },
-        () => resolve(readAll(ctx, body).response),
+        () => resolve(answered(ctx, readAll(ctx, body))),
       )
     })
   },
 })
+
+/** The response of a read that is sent, its record bytes counted (broker-metrics.ts). */
+function answered(ctx: RequestContext, read: ReturnType<typeof readAll>) {
+  ctx.broker.counters.bytesFetched += read.bytes
+  return read.response
+}
 
 /** Reads every requested partition once; reports how many record bytes that found. */
 function readAll(ctx: RequestContext, body: FetchRequestBody) {

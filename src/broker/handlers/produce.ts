@@ -76,6 +76,7 @@ export const produceHandler = defineHandler({
         }
         const result = appendToPartition(ctx, topic.name, p.index, p.records, onAppend)
         if (result.errorCode === ErrorCode.NONE) durable = true
+        else broker.counters.failedProducePartitions++
         return result
       }),
     }))
@@ -193,6 +194,10 @@ function appendToPartition(
     return failed(index, ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message)
   }
   producers?.recordAppend(header, baseOffset, maxTimestamp, broker.clock.now())
+  const counters = broker.counters
+  counters.recordsAppended += header.recordCount
+  counters.batchesAppended++
+  counters.bytesAppended += batch.length
   broker.watchers.notify(partition.watchKey)
   onAppend?.({
     topic: topicName,

@@ -6,6 +6,7 @@ import { type RunningBroker, startBroker } from '../../broker/broker.js'
 import { startCluster } from '../../broker/cluster/start-cluster.js'
 import { BrokerConfigError } from '../../broker/config-error.js'
 import type { LogLevel } from '../../broker/logger.js'
+import { serveBrokerMetrics } from '../metrics-endpoint.js'
 
 function integerArg(name: string) {
   return (value: string): number => {
@@ -57,6 +58,8 @@ interface BrokerCommandOptions {
   groupInitialRebalanceDelayMs: number
   memoryBudgetBytes?: number
   nodes?: number
+  metricsPort?: number
+  metricsHost: string
 }
 
 function isListenError(err: unknown): boolean {
@@ -68,7 +71,7 @@ function isListenError(err: unknown): boolean {
 function startBrokerOrCluster(
   nodes: number | undefined,
   options: Parameters<typeof startBroker>[0],
-): Promise<Pick<RunningBroker, 'bootstrap' | 'close'>> {
+): Promise<Pick<RunningBroker, 'bootstrap' | 'close' | 'metrics'>> {
   return nodes === undefined ? startBroker(options) : startCluster({ ...options, nodes })
 }
 
@@ -109,6 +112,12 @@ export function registerBrokerCommand(program: Command): void {
       'JSON file of SASL users [{"name","password","mechanism"}]: turns authentication on',
       usersFileArg,
     )
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics at http://<metrics-host>:<port>/metrics (0 picks a free port)',
+      integerArg('--metrics-port'),
+    )
+    .option('--metrics-host <host>', 'interface the metrics endpoint listens on', '127.0.0.1')
     .option('--tls-key <file>', 'PEM private key: serve TLS (with --tls-cert)', pemFileArg)
     .option('--tls-cert <file>', 'PEM certificate the broker presents (with --tls-key)', pemFileArg)
     .option('--tls-ca <file>', 'PEM CA client certificates must be signed by: mutual TLS', pemFileArg)
@@ -128,7 +137,7 @@ export function registerBrokerCommand(program: Command): void {
       }
       if (opts.tlsCa !== undefined && opts.tlsKey === undefined)
         command.error('error: --tls-ca needs --tls-key and --tls-cert')
-      let broker: Pick<RunningBroker, 'bootstrap' | 'close'>
+      let broker: Pick<RunningBroker, 'bootstrap' | 'close' | 'metrics'>
       try {
         broker = await startBrokerOrCluster(opts.nodes, {
           users: opts.users,
@@ -151,12 +160,22 @@ export function registerBrokerCommand(program: Command): void {
       // the broker keeps only derived credentials; do not keep the clear passwords here either
       opts.users = undefined
       process.stdout.write(`listening on ${broker.bootstrap}\n`)
+      let metrics: { url: string; close(): Promise<void> } | undefined
+      if (opts.metricsPort !== undefined) {
+        try {
+          metrics = await serveBrokerMetrics(broker, { port: opts.metricsPort, host: opts.metricsHost })
+        } catch (err) {
+          await broker.close()
+          command.error(`error: --metrics-port ${opts.metricsPort}: ${(err as Error).message}`)
+        }
+        process.stdout.write(`metrics on ${metrics.url}\n`)
+      }
       let stopping = false
       const stop = (signal: string) => {
         if (stopping) return
         stopping = true
         process.stderr.write(`${signal}: stopping broker\n`)
-        broker.close().then(
+        Promise.all([broker.close(), metrics?.close()]).then(
           () => process.exit(0),
           (err) => {
             process.stderr.write(`error while stopping: ${(err as Error).message}\n`)

@@ -10,6 +10,7 @@ import { listOffsets } from '../admin/offset-admin.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { ClientClosedError, InvalidArgumentError } from '../errors.js'
 import type { Producer } from '../producer/producer.js'
+import { type ConsumerTraceInfo, tracedBatchHandler, tracedHandler } from '../tracing/consumer-tracing.js'
 import type { Assignor } from './assignors/assignor.js'
 import { cooperativeStickyAssignor } from './assignors/cooperative-sticky-assignor.js'
 import { rangeAssignor } from './assignors/range-assignor.js'
@@ -263,6 +264,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 
   // ---------------------------------------------------------------- running
 
+  private traceInfo(): ConsumerTraceInfo {
+    return { groupId: this.options.groupId, clientId: this.cluster.options.clientId }
+  }
+
   private start(
     handler: MessageHandler | undefined,
     batchHandler: BatchHandler | undefined,
@@ -299,8 +304,9 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
         signal,
         counters: this.counters,
       },
-      handler,
-      batchHandler,
+      // under `process <topic>` spans when an OpenTelemetry tracer provider is registered
+      handler && tracedHandler(handler, this.traceInfo()),
+      batchHandler && tracedBatchHandler(batchHandler, this.traceInfo()),
     )
     this.fetcher = new Fetcher(
       this.cluster,

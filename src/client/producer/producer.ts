@@ -5,6 +5,7 @@ import { RecordBatchBuilder, type RecordInput } from '../../protocol/records/ind
 import type { Cluster } from '../cluster/cluster.js'
 import type { TopicMetadata } from '../cluster/metadata-cache.js'
 import { ClientClosedError, InvalidArgumentError, OperationTimeoutError } from '../errors.js'
+import { activeSendTracer, traceSend } from '../tracing/producer-tracing.js'
 import { BufferBudget } from './buffer-budget.js'
 import { Partitioner } from './partitioner.js'
 import { BufferFullError, RecordDroppedError, RecordTooLargeError } from './producer-errors.js'
@@ -171,7 +172,25 @@ export class Producer implements RecordAppender {
   /** A snapshot of the producer's gauges and counters; rates cover the time since the previous call. */
   metrics(): ProducerMetrics {
     const now = this.clock.now()
-    const snapshot = producerMetrics({
+    const snapshot = this.metricsAt(now)
+    this.metricsSince.at = now
+    this.metricsSince.records = this.sender.counters.records
+    this.metricsSince.bytes = this.sender.counters.bytes
+    return snapshot
+  }
+
+  /**
+   * The same snapshot without starting a new rate window: its rates cover
+   * the time since the last `metrics()` call, and the next `metrics()` call
+   * sees no difference. For readers that must not disturb others (a
+   * Prometheus scrape, which reads the counters and computes rates itself).
+   */
+  peekMetrics(): ProducerMetrics {
+    return this.metricsAt(this.clock.now())
+  }
+
+  private metricsAt(now: number): ProducerMetrics {
+    return producerMetrics({
       budget: this.budget,
       accumulator: this.accumulator,
       sender: this.sender,
@@ -180,10 +199,6 @@ export class Producer implements RecordAppender {
       since: this.metricsSince,
       now,
     })
-    this.metricsSince.at = now
-    this.metricsSince.records = this.sender.counters.records
-    this.metricsSince.bytes = this.sender.counters.bytes
-    return snapshot
   }
 
   /** RecordAppender: used by send, sendAll and writable. */
@@ -201,6 +216,22 @@ export class Producer implements RecordAppender {
         'every record needs a topic (or give one to sendAll / writable)',
       )
     }
+    // a `send <topic>` span and a traceparent header when an OpenTelemetry tracer provider is registered
+    const tracer = activeSendTracer()
+    if (tracer) {
+      return traceSend(tracer, record, topic, this.cluster.options.clientId, sink, (r, s) =>
+        this.appendTo(topic, r, s, token),
+      )
+    }
+    return this.appendTo(topic, record, sink, token)
+  }
+
+  private appendTo(
+    topic: string,
+    record: ProducerRecord,
+    sink: CompletionSink,
+    token: number,
+  ): Promise<void> | undefined {
     const rec: RecordInput = {
       key: this.keySerializer(record.key, topic),
       value: this.valueSerializer(record.value, topic),

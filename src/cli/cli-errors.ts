@@ -19,18 +19,18 @@ function isUsage(err: unknown): boolean {
   return err instanceof UsageError || err instanceof ClientConfigError || err instanceof InvalidArgumentError
 }
 
-function verbose(): boolean {
+function debugEnv(): boolean {
   const debug = process.env.DEBUG
-  return process.argv.includes('--verbose') || (debug !== undefined && debug !== '' && debug !== '0')
+  return debug !== undefined && debug !== '' && debug !== '0'
 }
 
-/** Prints `sluice: <message>` (the stack only with --verbose or DEBUG) and exits with the code that says why. */
-export function fail(err: unknown): never {
+/** Prints `sluice: <message>` (the stack only with `verbose` or DEBUG) and exits with the code that says why. */
+export function fail(err: unknown, verbose = false): never {
   const error = err instanceof Error ? err : new Error(String(err))
   // one line: a cause's message is appended, newlines folded
   const cause = error.cause instanceof Error ? ` (${error.cause.message})` : ''
   io.stderr.write(`sluice: ${`${error.message}${cause}`.replace(/\s*\n\s*/g, '; ')}\n`)
-  if (verbose() && error.stack) io.stderr.write(`${error.stack}\n`)
+  if ((verbose || debugEnv()) && error.stack) io.stderr.write(`${error.stack}\n`)
   return io.exit(isUsage(err) ? EXIT_USAGE : EXIT_FAILURE)
 }
 
@@ -42,7 +42,9 @@ export function action<A extends unknown[]>(
     try {
       await run(...args)
     } catch (err) {
-      fail(err)
+      // commander passes the command last; its --verbose asks for the stack
+      const command = args[args.length - 1] as { opts?: () => Record<string, unknown> } | undefined
+      fail(err, command?.opts?.().verbose === true)
     }
   }
 }

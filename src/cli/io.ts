@@ -4,12 +4,14 @@
  * in-process (spawning node for each case costs seconds on a busy machine).
  */
 export interface CliIo {
+  stdin: NodeJS.ReadableStream
   stdout: NodeJS.WritableStream
   stderr: NodeJS.WritableStream
   exit: (code: number) => never
 }
 
 export const io: CliIo = {
+  stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   exit: (code) => process.exit(code),

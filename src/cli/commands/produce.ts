@@ -31,7 +31,7 @@ interface ProduceFlags extends ConnectionFlags {
 const ERRORS_SHOWN = 5
 
 function openInput(file: string | undefined): { input: Readable; totalBytes: number } {
-  if (file === undefined) return { input: process.stdin, totalBytes: 0 }
+  if (file === undefined) return { input: io.stdin as Readable, totalBytes: 0 }
   let size: number
   try {
     size = statSync(file).size

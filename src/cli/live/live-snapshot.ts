@@ -48,6 +48,25 @@ export interface LiveSnapshot {
     readonly rssBytes: number
     readonly heapUsedBytes: number
   }
+  /** What only the demo knows (its ledger, its failure switch); absent from other feeds. */
+  readonly demo?: {
+    /** Records handed to the producer since the start. */
+    readonly produced: number
+    /** Handler failures are being injected now (key x, or the --fail-at window). */
+    readonly failing: boolean
+    readonly breakerOpens: number
+    readonly breakerCloses: number
+    /** Rebalances that gave a member partitions. */
+    readonly rebalances: number
+    /** Records the failure policy skipped after their last attempt. */
+    readonly skipped: number
+    /** The most any one member held, against one member's budget (the bound the demo checks). */
+    readonly peakMemberBufferedBytes: number
+    readonly memberBudgetBytes: number
+    readonly peakRssBytes: number
+    /** A membership change (add, remove, overflow switch) is under way. */
+    readonly changingMembers: boolean
+  }
 }
 
 type Listener = (snapshot: LiveSnapshot) => void

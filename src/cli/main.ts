@@ -2,6 +2,7 @@
 import { Command } from 'commander'
 import { VERSION } from '../version.js'
 import { registerBrokerCommand } from './commands/broker.js'
+import { registerConsoleCommand } from './commands/console.js'
 import { registerConsumeCommand } from './commands/consume.js'
 import { registerGroupsCommand } from './commands/groups.js'
 import { registerProduceCommand } from './commands/produce.js'
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerGroupsCommand(program)
   registerProduceCommand(program)
   registerConsumeCommand(program)
+  registerConsoleCommand(program)
   return program
 }
 

@@ -1,0 +1,140 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type RunningBroker, startBroker } from '../../../src/broker/index.js'
+import { type RunningConsole, startConsole } from '../../../src/cli/console/server.js'
+import { Kafka } from '../../../src/client/index.js'
+import { startTraffic, type Traffic } from './support/console-traffic.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const root = join(import.meta.dirname, '../../..')
+const artifacts = join(root, 'test-artifacts')
+const hasChromium = existsSync(CHROMIUM)
+
+if (!hasChromium) {
+  console.warn(
+    `\n*** SKIPPED: the web console's browser test needs Debian's Chromium at ${CHROMIUM} ***\n` +
+      '*** install it with `apt-get install -y chromium` (.ci/install-compat-clients does in CI) ***\n',
+  )
+}
+
+/** The figures the page shows at the top, as text. */
+async function figures(page: Page): Promise<Record<string, string>> {
+  const read = (id: string) => page.locator(`[data-testid="${id}"]`).innerText()
+  return { produce: await read('produce-rate'), consume: await read('consume-rate'), lag: await read('lag') }
+}
+
+async function chartPoints(page: Page, id: string): Promise<number> {
+  return Number(await page.locator(`[data-testid="${id}"]`).getAttribute('data-points'))
+}
+
+/** Opens the console and fails on any script error or any request leaving the console's origin. */
+async function open(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+  const problems: string[] = []
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`)
+  })
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`${res.status()} for ${res.url()}`)
+  })
+  page.on('request', (req) => {
+    if (!req.url().startsWith(url)) problems.push(`request outside the console: ${req.url()}`)
+  })
+  await page.goto(url)
+  return { page, problems }
+}
+
+describe.skipIf(!hasChromium)('web console in Chromium', () => {
+  let broker: RunningBroker
+  let kafka: Kafka
+  let traffic: Traffic
+  let browser: Browser
+  const consoles: RunningConsole[] = []
+
+  beforeAll(async () => {
+    // the page the server serves is the one `npm run build` makes
+    execFileSync(process.execPath, [join(root, 'scripts/build-console.mjs')], { stdio: 'inherit' })
+    mkdirSync(artifacts, { recursive: true })
+    broker = await startBroker({ port: 0, logger: 'silent', groupInitialRebalanceDelayMs: 0 })
+    kafka = new Kafka({ brokers: broker.bootstrap, logger: 'silent' })
+    ;[traffic, browser] = await Promise.all([
+      startTraffic(kafka),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        // without the background-networking flags Chromium stalls on this machine's closed network
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      }),
+    ])
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await Promise.all(consoles.map((c) => c.close()))
+    await traffic?.close()
+    await broker?.close()
+  })
+
+  it('fed live (as by the demo): shows the topic, the group, moving rates and lag, and the backpressure gauges', async () => {
+    const running = await startConsole({ kafka, feed: traffic.feed })
+    consoles.push(running)
+    const { page, problems } = await open(browser, running.url)
+
+    await page.locator('[data-topic="orders"]').waitFor()
+    await expect(page.locator('[data-topic="orders"] summary').innerText()).resolves.toMatch(/3 partitions/)
+    const group = page.locator('[data-group="billing"]')
+    await group.waitFor()
+    await expect(group.locator('[data-testid="group-state"]').innerText()).resolves.toBe('Stable')
+    await expect(group.locator('table.members tbody tr').count()).resolves.toBe(1)
+    await expect(group.locator('table.lag tbody tr').count()).resolves.toBe(3)
+    await expect(page.locator('[data-testid="brokers"] tbody tr').count()).resolves.toBe(1)
+
+    await page.locator('[data-testid="lag"]').filter({ hasNotText: '–' }).waitFor()
+    const before = await figures(page)
+    const pointsBefore = await chartPoints(page, 'chart-rates')
+    await page.waitForTimeout(3200)
+    const after = await figures(page)
+    expect(after.lag).not.toBe(before.lag)
+    expect(after.produce !== before.produce || after.consume !== before.consume).toBe(true)
+    expect(await chartPoints(page, 'chart-rates')).toBeGreaterThanOrEqual(pointsBefore + 2)
+    await expect(page.locator('[data-testid="chart-lag"] canvas').count()).resolves.toBe(1)
+    await expect(page.locator('[data-testid="gauge-consumer"]').innerText()).resolves.toMatch(/of 128\.0 KiB/)
+    await expect(page.locator('[data-testid="gauge-producer"]').innerText()).resolves.toMatch(/of 256\.0 KiB/)
+    await expect(page.locator('[data-testid="paused"]').innerText()).resolves.toMatch(/^\d+ of 3$/)
+
+    await page.screenshot({ path: join(artifacts, 'console-demo.png'), fullPage: true })
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
+  it('polling any Kafka (`sluice console`): shows the topic and the group, and the lag moves', async () => {
+    const running = await startConsole({ kafka, pollIntervalMs: 1000 })
+    consoles.push(running)
+    const { page, problems } = await open(browser, running.url)
+
+    await page.locator('[data-group="billing"]').waitFor()
+    await page.locator('[data-topic="orders"]').waitFor()
+    await page.locator('[data-testid="no-gauges"]').waitFor()
+    await page.locator('[data-testid="updated"]').filter({ hasText: 'polled from the cluster' }).waitFor()
+    const before = await figures(page)
+    await page.waitForTimeout(2500)
+    const after = await figures(page)
+    expect(after.lag).not.toBe(before.lag)
+    expect(after.produce).toMatch(/^[\d,]+\/s$/)
+    await page.screenshot({ path: join(artifacts, 'console-cluster.png'), fullPage: true })
+    expect(problems).toEqual([])
+    await page.close()
+  })
+})

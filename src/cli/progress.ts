@@ -24,7 +24,7 @@ export class Progress {
     this.bar = new cliProgress.SingleBar(
       {
         stream: process.stderr,
-        format: `{bar} {percentage}% | {value}/{total} ${this.unit} | {rate}/s | ETA {eta_formatted}`,
+        format: `{bar} {percentage}% | {value}/{total} ${this.unit} | {rate}/s | {duration_formatted}`,
         hideCursor: true,
         clearOnComplete: true,
       },

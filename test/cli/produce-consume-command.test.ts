@@ -125,6 +125,34 @@ describe('sluice produce and sluice consume', () => {
     expect((await admin.lag('cli-readers')).totalLag).toBe(0n)
   })
 
+  it('produce stops after --count records, skipping empty lines, to the partition asked for', async () => {
+    const produced = await sluice(['produce', 'cli-lines', '-n', '3', '-p', '1', '--json'], 'a\n\nb\nc\nd\n')
+    expect(JSON.parse(produced.stdout)).toMatchObject({ records: 3, errors: 0 })
+    const consumed = await sluice([
+      'consume',
+      'cli-lines',
+      '--partition',
+      '1',
+      '--from',
+      'end',
+      '--timeout-ms',
+      '300',
+    ])
+    expect(consumed.stdout).toBe('')
+    const [end] = await admin.listOffsets([{ topic: 'cli-lines', partition: 1, at: 'latest' }])
+    const last = await sluice([
+      'consume',
+      'cli-lines',
+      '-p',
+      '1',
+      '--from',
+      String(end.offset - 3n),
+      '-n',
+      '3',
+    ])
+    expect(last.stdout).toBe('a\nb\nc\n')
+  })
+
   it('reads one partition from an offset without a group, in raw format', async () => {
     const consumed = await sluice([
       'consume',

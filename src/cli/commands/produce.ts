@@ -70,13 +70,15 @@ async function produce(topic: string, flags: ProduceFlags): Promise<void> {
   process.once('SIGINT', onSigint)
   let readBytes = 0
   let lineNumber = 0
-  async function* records(): AsyncGenerator<ProducerRecord> {
+  let records = 0
+  async function* lineRecords(): AsyncGenerator<ProducerRecord> {
     for await (const line of lines) {
       lineNumber++
       readBytes += Buffer.byteLength(line) + 1
       if (line === '') continue
       yield lineToRecord(line, format, lineNumber)
-      if (flags.count !== undefined && lineNumber >= flags.count) break
+      records++
+      if (flags.count !== undefined && records >= flags.count) break
       if (stopped) break
     }
   }
@@ -86,7 +88,7 @@ async function produce(topic: string, flags: ProduceFlags): Promise<void> {
   let errors = 0
   try {
     // sendAll reads a line only while fewer than maxInFlight records are unacknowledged: stdin is paced by the producer
-    for await (const result of producer.sendAll(records(), { topic })) {
+    for await (const result of producer.sendAll(lineRecords(), { topic })) {
       if (result.error) {
         errors++
         if (errors <= ERRORS_SHOWN)
@@ -157,7 +159,7 @@ export function registerProduceCommand(program: Command): void {
       'how long a batch waits for more records (default 5)',
       integerArg('--linger-ms'),
     )
-    .option('-n, --count <n>', 'stop after n lines', integerArg('--count', 1))
+    .option('-n, --count <n>', 'stop after n records (empty lines are skipped)', integerArg('--count', 1))
     .option(
       '--json',
       'print the summary as JSON on stdout: { topic, records, bytes, errors, seconds, recordsPerSecond, bytesPerSecond }',

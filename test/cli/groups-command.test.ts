@@ -183,6 +183,13 @@ describe('sluice groups', () => {
     expect((await committed('cli-idle'))[0]).toEqual([0, 3n])
   })
 
+  it('consume --from-time starts at the first record at or after that time', async () => {
+    const from = new Date(producedAt + 5000).toISOString()
+    const consumed = await sluice('consume', 'cli-events', '-p', '0', '--from-time', from, '-n', '2')
+    expect(consumed.code).toBe(0)
+    expect(consumed.stdout).toBe('e5\ne6\n')
+  })
+
   it('deletes a group', async () => {
     const deleted = await sluice('groups', 'delete', 'cli-idle')
     expect(deleted.code).toBe(0)

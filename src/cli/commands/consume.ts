@@ -94,6 +94,8 @@ async function consume(topics: string[], flags: ConsumeFlags): Promise<void> {
     if (closing) return
     closing = true
     if (idle) clearTimeout(idle)
+    // paused partitions start no more records, so none past --count runs (and holds up the close)
+    consumer.pause(consumer.assignment())
     void consumer.close()
   }
   let idle: NodeJS.Timeout | undefined

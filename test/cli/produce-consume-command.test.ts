@@ -153,6 +153,14 @@ describe('sluice produce and sluice consume', () => {
     expect(last.stdout).toBe('a\nb\nc\n')
   })
 
+  it('produce reports a record that fails, goes on with the rest and exits 1', async () => {
+    const input = `small\n${'x'.repeat(1_100_000)}\nafter\n`
+    const produced = await sluice(['produce', 'cli-lines', '--json'], input)
+    expect(produced.code).toBe(1)
+    expect(produced.stderr).toMatch(/^sluice: record 2: record of 1100074 bytes is larger than maxRequestBytes [^\n]*\n$/)
+    expect(JSON.parse(produced.stdout)).toMatchObject({ records: 2, errors: 1 })
+  })
+
   it('reads one partition from an offset without a group, in raw format', async () => {
     const consumed = await sluice([
       'consume',

@@ -101,7 +101,9 @@ export class DemoConsumerGroup {
 
   add(): Promise<void> {
     return this.change(async () => {
-      this.members.push(this.startMember(this.overflow))
+      const fresh = this.startMember(this.overflow)
+      this.members.push(fresh)
+      await this.assigned(fresh.consumer)
     })
   }
 

@@ -1,7 +1,7 @@
 import type { Attributes, Context, Link, Span } from '@opentelemetry/api'
 import type { ConsumerBatch, ConsumerMessage } from '../consumer/consumer-message.js'
 import { Attr, keyText } from './messaging-attributes.js'
-import { type Api, activeTracer, otelApi } from './otel-api.js'
+import { type Api, activeTracer, otelApiInstalled, registeredApi } from './otel-api.js'
 import { extractTraceContext } from './trace-headers.js'
 
 type Handler<T> = (input: T) => unknown
@@ -17,8 +17,9 @@ const MAX_BATCH_LINKS = 128
 /**
  * The handler under a `process <topic>` CONSUMER span per call (each
  * attempt its own span) when a tracer provider is registered, and as it is
- * otherwise. Without `@opentelemetry/api` installed the handler itself is
- * returned: nothing is added to the dispatch path. The span's parent is the
+ * otherwise (one property read per record). Without `@opentelemetry/api`
+ * installed the handler itself is returned: nothing is added to the
+ * dispatch path. The span's parent is the
  * producer's span whose context the record's headers carry (and it links
  * to it), else the active context; the handler runs with the span active,
  * so its own spans are its children.
@@ -27,11 +28,11 @@ export function tracedHandler(
   handler: Handler<ConsumerMessage>,
   info: ConsumerTraceInfo,
 ): Handler<ConsumerMessage> {
-  const api = otelApi()
-  if (!api) return handler
+  if (!otelApiInstalled()) return handler
   return (message) => {
-    const tracer = activeTracer(api)
-    if (!tracer) return handler(message)
+    const api = registeredApi()
+    const tracer = api && activeTracer(api)
+    if (!api || !tracer) return handler(message)
     const attributes = baseAttributes(message.topic, message.partition, info)
     attributes[Attr.offset] = Number(message.offset)
     const key = keyText(message.key)
@@ -54,11 +55,11 @@ export function tracedBatchHandler(
   handler: Handler<ConsumerBatch>,
   info: ConsumerTraceInfo,
 ): Handler<ConsumerBatch> {
-  const api = otelApi()
-  if (!api) return handler
+  if (!otelApiInstalled()) return handler
   return (batch) => {
-    const tracer = activeTracer(api)
-    if (!tracer) return handler(batch)
+    const api = registeredApi()
+    const tracer = api && activeTracer(api)
+    if (!api || !tracer) return handler(batch)
     const attributes = baseAttributes(batch.topic, batch.partition, info)
     attributes[Attr.batchCount] = batch.messages.length
     const links: Link[] = []

@@ -5,20 +5,48 @@ import { VERSION } from '../../version.js'
 export type Api = typeof OtelApi
 export type { Span, Tracer } from '@opentelemetry/api'
 
-/**
- * `@opentelemetry/api` if the application has it (an optional peer
- * dependency), loaded on first use, synchronously, so that nothing about
- * tracing costs anything in an application without it. Its globals (the
- * tracer provider, context manager and propagator an SDK registers) are
- * shared by every copy of the API, so this copy sees what the
- * application's copy registered.
- */
-let loaded: Api | null | undefined
+const require = createRequire(import.meta.url)
 
-export function otelApi(): Api | undefined {
+/**
+ * Where every copy of the API (its ESM and CJS builds, other packages'
+ * copies) keeps what an SDK registered: the tracer provider, context
+ * manager and propagator. Before anything is registered there is no
+ * `trace` entry, and nothing about tracing needs doing.
+ */
+const GLOBALS = Symbol.for('opentelemetry.js.api.1')
+
+let loaded: Api | null | undefined
+let installed: boolean | undefined
+
+/**
+ * Whether the application has `@opentelemetry/api` (an optional peer
+ * dependency): resolved once, not loaded.
+ */
+export function otelApiInstalled(): boolean {
+  if (installed === undefined) {
+    try {
+      require.resolve('@opentelemetry/api')
+      installed = true
+    } catch {
+      installed = false
+    }
+  }
+  return installed
+}
+
+/**
+ * The API once the application registered a tracer provider through it,
+ * else undefined, at the cost of one property read: the API is loaded
+ * (synchronously, on first use) only then, so an application that has it
+ * installed without tracing pays neither its load time nor its memory
+ * (some 40 ms and 7 MiB for the CJS build).
+ */
+export function registeredApi(): Api | undefined {
+  const globals = (globalThis as { [GLOBALS]?: { trace?: unknown } })[GLOBALS]
+  if (globals?.trace === undefined) return undefined
   if (loaded === undefined) {
     try {
-      loaded = createRequire(import.meta.url)('@opentelemetry/api') as Api
+      loaded = require('@opentelemetry/api') as Api
     } catch {
       loaded = null
     }
@@ -26,9 +54,10 @@ export function otelApi(): Api | undefined {
   return loaded ?? undefined
 }
 
-/** For tests: forget what was loaded (`null` pretends the API is not installed). */
-export function setOtelApiForTesting(api: Api | null | undefined): void {
+/** For tests: `null` pretends the API is not installed, `undefined` forgets what was found. */
+export function setOtelApiForTesting(api: null | undefined): void {
   loaded = api
+  installed = api === null ? false : undefined
   cache = undefined
 }
 

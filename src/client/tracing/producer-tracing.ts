@@ -2,7 +2,7 @@ import type { Attributes, Span, Tracer } from '@opentelemetry/api'
 import type { ProducerRecord } from '../producer/producer-record.js'
 import type { CompletionSink, RecordMetadata } from '../producer/record-metadata.js'
 import { Attr, keyText } from './messaging-attributes.js'
-import { activeTracer, otelApi } from './otel-api.js'
+import { type Api, activeTracer, registeredApi } from './otel-api.js'
 import { withTraceHeaders } from './trace-headers.js'
 
 type Append = (record: ProducerRecord, sink: CompletionSink) => Promise<void> | undefined
@@ -12,6 +12,7 @@ class TracedSink implements CompletionSink {
   private ended = false
 
   constructor(
+    private readonly api: Api,
     private readonly inner: CompletionSink,
     private readonly span: Span,
   ) {}
@@ -34,17 +35,16 @@ class TracedSink implements CompletionSink {
   failed(error: Error): void {
     if (this.ended) return
     this.ended = true
-    const api = otelApi()!
     this.span.recordException(error)
     this.span.setAttribute(Attr.errorType, error.name)
-    this.span.setStatus({ code: api.SpanStatusCode.ERROR, message: error.message })
+    this.span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: error.message })
     this.span.end()
   }
 }
 
 /** The tracer for send spans now; undefined without the API or a registered provider (then send makes nothing). */
 export function activeSendTracer(): Tracer | undefined {
-  const api = otelApi()
+  const api = registeredApi()
   return api && activeTracer(api)
 }
 
@@ -62,7 +62,8 @@ export function traceSend(
   sink: CompletionSink,
   append: Append,
 ): Promise<void> | undefined {
-  const api = otelApi()!
+  // activeSendTracer found it
+  const api = registeredApi()!
   const attributes: Attributes = {
     [Attr.system]: 'kafka',
     [Attr.operationType]: 'send',
@@ -76,7 +77,7 @@ export function traceSend(
   if (record.partition !== undefined) attributes[Attr.partition] = String(record.partition)
   const parent = api.context.active()
   const span = tracer.startSpan(`send ${topic}`, { kind: api.SpanKind.PRODUCER, attributes }, parent)
-  const traced = new TracedSink(sink, span)
+  const traced = new TracedSink(api, sink, span)
   const headers = withTraceHeaders(api, api.trace.setSpan(parent, span), record.headers)
   let waiting: Promise<void> | undefined
   try {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBroker } from '../../src/broker/index.js'
 import { type Admin, Kafka } from '../../src/client/index.js'
 import { runInProcess } from './support/in-process.js'
-import { runCli } from './support/run-cli.js'
+import { runCli, startCli } from './support/run-cli.js'
 
 describe('sluice produce and sluice consume', () => {
   let broker: Awaited<ReturnType<typeof startBroker>>
@@ -157,8 +157,36 @@ describe('sluice produce and sluice consume', () => {
     const input = `small\n${'x'.repeat(1_100_000)}\nafter\n`
     const produced = await sluice(['produce', 'cli-lines', '--json'], input)
     expect(produced.code).toBe(1)
-    expect(produced.stderr).toMatch(/^sluice: record 2: record of 1100074 bytes is larger than maxRequestBytes [^\n]*\n$/)
+    expect(produced.stderr).toMatch(
+      /^sluice: record 2: record of 1100074 bytes is larger than maxRequestBytes [^\n]*\n$/,
+    )
     expect(JSON.parse(produced.stdout)).toMatchObject({ records: 2, errors: 1 })
+  })
+
+  it('Ctrl-C ends a consume cleanly: exit 0, what was printed is committed', async () => {
+    await admin.createTopics([{ topic: 'cli-sigint', partitions: 1 }])
+    const producer = new Kafka({ brokers: broker.bootstrap, logger: 'silent' }).producer()
+    await producer.send({ topic: 'cli-sigint', messages: ['a', 'b', 'c'].map((value) => ({ value })) })
+    await producer.close()
+    const cli = startCli([
+      'consume',
+      'cli-sigint',
+      '-g',
+      'cli-sigint',
+      '--from',
+      'beginning',
+      '-b',
+      broker.bootstrap,
+    ])
+    try {
+      await expect.poll(cli.stdout, { timeout: 15_000 }).toBe('a\nb\nc\n')
+      cli.child.kill('SIGINT')
+      expect(await cli.closed).toBe(0)
+      expect(cli.stderr()).toBe('consumed 3 records\n')
+      expect((await admin.fetchOffsets('cli-sigint'))[0].offset).toBe(3n)
+    } finally {
+      cli.child.kill('SIGKILL')
+    }
   })
 
   it('reads one partition from an offset without a group, in raw format', async () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 const MAIN = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url))
@@ -25,11 +25,19 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env
 }
 
-/** Runs `sluice <args>` from source (node + tsx) to its end; kills it after `timeoutMs`. */
-export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+export interface CliProcess {
+  child: ChildProcessWithoutNullStreams
+  stdout: () => string
+  stderr: () => string
+  /** Resolves once the process exited and its output is all read ('close'). */
+  closed: Promise<number | null>
+}
+
+/** Starts `sluice <args>` from source (node + tsx) and leaves stdin open. */
+export function startCli(args: readonly string[], env: Record<string, string> = {}): CliProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...cleanEnv(), ...options.env },
+    env: { ...cleanEnv(), ...env },
   })
   let stdout = ''
   let stderr = ''
@@ -39,17 +47,19 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
   child.stderr.on('data', (d) => {
     stderr += d
   })
-  child.stdin.end(options.input ?? '')
+  const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
+  return { child, stdout: () => stdout, stderr: () => stderr, closed }
+}
+
+/** Runs `sluice <args>` to its end; kills it after `timeoutMs`. */
+export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  const cli = startCli(args, options.env)
+  cli.child.stdin.end(options.input ?? '')
   const timeoutMs = options.timeoutMs ?? 20_000
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`sluice ${args.join(' ')} did not end within ${timeoutMs} ms; stderr: ${stderr}`))
-    }, timeoutMs)
-    // 'close': the process exited and its output is all read
-    child.once('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
+  const timer = setTimeout(() => cli.child.kill('SIGKILL'), timeoutMs)
+  const code = await cli.closed
+  clearTimeout(timer)
+  if (code === null)
+    throw new Error(`sluice ${args.join(' ')} did not end within ${timeoutMs} ms; stderr: ${cli.stderr()}`)
+  return { code, stdout: cli.stdout(), stderr: cli.stderr() }
 }

@@ -22,7 +22,7 @@ export function Brokers(props: { polled: Polled<ClusterView> }) {
       cluster &&
       html`<p class="muted">cluster ${cluster.clusterId ?? '(no id)'} · controller ${cluster.controller}</p>
         <table data-testid="brokers">
-          <thead><tr><th>node</th><th>host</th><th>port</th><th>rack</th></tr></thead>
+          <thead><tr><th class="num">node</th><th>host</th><th class="num">port</th><th>rack</th></tr></thead>
           <tbody>
             ${cluster.brokers.map(
               (b) => html`<tr key=${b.nodeId}>
@@ -35,6 +35,10 @@ export function Brokers(props: { polled: Polled<ClusterView> }) {
   </section>`
 }
 
+function plural(n: number, word: string): string {
+  return `${count(n)} ${word}${n === 1 ? '' : 's'}`
+}
+
 function records(topic: TopicView): number {
   return topic.partitions.reduce((sum, p) => sum + Math.max(0, p.latest - p.earliest), 0)
 }
@@ -43,12 +47,11 @@ function Topic(props: { topic: TopicView }) {
   const { topic } = props
   return html`<details class="topic" data-topic=${topic.topic} open=${topic.partitions.length <= 12}>
     <summary>
-      <strong>${topic.topic}</strong> · ${topic.partitions.length} partition${topic.partitions.length === 1 ? '' : 's'} ·
-      ${count(records(topic))} records
+      <strong>${topic.topic}</strong>${` · ${plural(topic.partitions.length, 'partition')} · ${count(records(topic))} records`}
     </summary>
     <table>
       <thead>
-        <tr><th>partition</th><th>leader</th><th>replicas</th><th>in sync</th><th>earliest</th><th>latest</th></tr>
+        <tr><th class="num">partition</th><th class="num">leader</th><th>replicas</th><th>in sync</th><th class="num">earliest</th><th class="num">latest</th></tr>
       </thead>
       <tbody>
         ${topic.partitions.map(
@@ -88,9 +91,7 @@ function Group(props: { group: GroupView }) {
   return html`<article class="group" data-group=${group.groupId}>
     <h3>${group.groupId}</h3>
     <p class="muted">
-      <span class=${`state state-${group.state}`} data-testid="group-state">${group.state || 'unknown'}</span>
-      · ${group.protocol || 'no assignor'} · ${group.members.length} member${group.members.length === 1 ? '' : 's'} ·
-      lag <span data-testid="group-lag">${count(group.totalLag)}</span>
+      <span class=${`state state-${group.state}`} data-testid="group-state">${group.state || 'unknown'}</span>${` · ${group.protocol || 'no assignor'} · ${plural(group.members.length, 'member')} · lag `}<span data-testid="group-lag">${count(group.totalLag)}</span>
     </p>
     ${
       group.members.length > 0 &&
@@ -102,7 +103,7 @@ function Group(props: { group: GroupView }) {
               <td title=${m.memberId}>${shortMember(m.memberId)}</td>
               <td>${m.clientId}</td>
               <td>${m.clientHost}</td>
-              <td>${m.assignment.map((a) => `${a.topic}-${a.partition}`).join(', ') || '–'}</td>
+              <td class="wrap">${m.assignment.map((a) => `${a.topic}-${a.partition}`).join(', ') || '–'}</td>
             </tr>`,
           )}
         </tbody>
@@ -111,7 +112,7 @@ function Group(props: { group: GroupView }) {
     ${
       group.partitions.length > 0 &&
       html`<table class="lag">
-        <thead><tr><th>topic</th><th>partition</th><th>committed</th><th>log end</th><th>lag</th><th>member</th></tr></thead>
+        <thead><tr><th>topic</th><th class="num">partition</th><th class="num">committed</th><th class="num">log end</th><th class="num">lag</th><th>member</th></tr></thead>
         <tbody>
           ${group.partitions.map(
             (p) => html`<tr key=${`${p.topic}-${p.partition}`}>

@@ -2,6 +2,7 @@ import { html } from 'htm/preact'
 import { useEffect, useRef } from 'preact/hooks'
 import uPlot from 'uplot'
 import type { ConsoleSample } from '../src/cli/console/console-sample.js'
+import { clock } from './format.js'
 
 export interface ChartSeries {
   readonly label: string
@@ -42,9 +43,17 @@ export function LiveChart(props: {
             points: { show: false },
           })),
         ],
-        axes: [{}, { size: 70 }],
+        axes: [
+          // whole seconds and up: the points are a second apart
+          {
+            incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300],
+            values: (_u, ticks) => ticks.map((t) => clock(t * 1000)),
+          },
+          { size: 70 },
+        ],
         scales: { y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-        legend: { live: true },
+        // the legend names the lines; the figures above say the latest values
+        legend: { live: false },
       },
       dataOf(props.samples, props.series),
       el,

@@ -68,6 +68,14 @@ function DemoDetails(props: { sample: ConsoleSample }) {
     ['duplicates', count(consumer.duplicates)],
     ['RSS', bytes(live.process.rssBytes)],
   ]
+  if (live.demo) {
+    rows.splice(1, 0, [
+      'breaker opened / closed',
+      `${count(live.demo.breakerOpens)} / ${count(live.demo.breakerCloses)}`,
+    ])
+    rows.splice(2, 0, ['handler failing now', live.demo.failing ? 'yes (injected)' : 'no'])
+    rows.push(['rebalances', count(live.demo.rebalances)])
+  }
   return html`<table class="details" data-testid="demo-details">
     <tbody>
       ${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td data-key=${k}>${v}</td></tr>`)}
@@ -84,7 +92,11 @@ export function LivePanel(props: { samples: readonly ConsoleSample[] }) {
     <div class="figures">
       <${Figure} label="produced per second" value=${last ? perSecond(last.producedPerSecond) : '–'} testId="produce-rate" />
       <${Figure} label="consumed per second" value=${last ? perSecond(last.consumedPerSecond) : '–'} testId="consume-rate" />
-      <${Figure} label="lag (records)" value=${last ? count(last.lag) : '–'} testId="lag" />
+      <${Figure}
+        label=${last?.source === 'demo' ? 'lag (acknowledged, not yet handled)' : 'lag (records past the commits)'}
+        value=${last ? count(last.lag) : '–'}
+        testId="lag"
+      />
       <${Figure}
         label="paused partitions"
         value=${gauges ? `${gauges.pausedPartitions} of ${gauges.partitions}` : '–'}

@@ -3,10 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningBroker, startBroker } from '../../../src/broker/index.js'
 import { type RunningConsole, startConsole } from '../../../src/cli/console/server.js'
-import { Kafka } from '../../../src/client/index.js'
-import { startTraffic, type Traffic } from './support/console-traffic.js'
+import { type DemoRun, startDemo } from '../../../src/cli/demo/demo.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const root = join(import.meta.dirname, '../../..')
@@ -49,9 +47,7 @@ async function open(browser: Browser, url: string): Promise<{ page: Page; proble
 }
 
 describe.skipIf(!hasChromium)('web console in Chromium', () => {
-  let broker: RunningBroker
-  let kafka: Kafka
-  let traffic: Traffic
+  let demo: DemoRun
   let browser: Browser
   const consoles: RunningConsole[] = []
 
@@ -59,10 +55,18 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     // the page the server serves is the one `npm run build` makes
     execFileSync(process.execPath, [join(root, 'scripts/build-console.mjs')], { stdio: 'inherit' })
     mkdirSync(artifacts, { recursive: true })
-    broker = await startBroker({ port: 0, logger: 'silent', groupInitialRebalanceDelayMs: 0 })
-    kafka = new Kafka({ brokers: broker.bootstrap, logger: 'silent' })
-    ;[traffic, browser] = await Promise.all([
-      startTraffic(kafka),
+    ;[demo, browser] = await Promise.all([
+      // `sluice demo` on its embedded broker, smaller: a producer of 600 orders/s, a group that
+      // manages about 400 (8 at a time, 20 ms each), so the lag grows and the buffers fill
+      startDemo({
+        partitions: 3,
+        rate: 600,
+        handlerMs: 20,
+        concurrency: 8,
+        consumerBudgetBytes: 256 << 10,
+        producerBufferBytes: 1 << 20,
+        drainTimeoutSeconds: 0,
+      }),
       chromium.launch({
         executablePath: CHROMIUM,
         // without the background-networking flags Chromium stalls on this machine's closed network
@@ -83,18 +87,18 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
   afterAll(async () => {
     await browser?.close()
     await Promise.all(consoles.map((c) => c.close()))
-    await traffic?.close()
-    await broker?.close()
+    await demo?.stop()
   })
 
-  it('fed live (as by the demo): shows the topic, the group, moving rates and lag, and the backpressure gauges', async () => {
-    const running = await startConsole({ kafka, feed: traffic.feed })
+  it("the demo's console: shows its topic and group, moving rates and lag, and the backpressure gauges", async () => {
+    const running = await startConsole({ kafka: demo.kafka, feed: demo.feed })
     consoles.push(running)
     const { page, problems } = await open(browser, running.url)
 
-    await page.locator('[data-topic="orders"]').waitFor()
-    await expect(page.locator('[data-topic="orders"] summary').innerText()).resolves.toMatch(/3 partitions/)
-    const group = page.locator('[data-group="billing"]')
+    const topic = page.locator(`[data-topic="${demo.topic}"]`)
+    await topic.waitFor()
+    await expect(topic.locator('summary').innerText()).resolves.toMatch(/3 partitions/)
+    const group = page.locator(`[data-group="${demo.groupId}"]`)
     await group.waitFor()
     await expect(group.locator('[data-testid="group-state"]').innerText()).resolves.toBe('Stable')
     await expect(group.locator('table.members tbody tr').count()).resolves.toBe(1)
@@ -110,8 +114,8 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     expect(after.produce !== before.produce || after.consume !== before.consume).toBe(true)
     expect(await chartPoints(page, 'chart-rates')).toBeGreaterThanOrEqual(pointsBefore + 2)
     await expect(page.locator('[data-testid="chart-lag"] canvas').count()).resolves.toBe(1)
-    await expect(page.locator('[data-testid="gauge-consumer"]').innerText()).resolves.toMatch(/of 128\.0 KiB/)
-    await expect(page.locator('[data-testid="gauge-producer"]').innerText()).resolves.toMatch(/of 256\.0 KiB/)
+    await expect(page.locator('[data-testid="gauge-consumer"]').innerText()).resolves.toMatch(/of 256\.0 KiB/)
+    await expect(page.locator('[data-testid="gauge-producer"]').innerText()).resolves.toMatch(/of 1\.0 MiB/)
     await expect(page.locator('[data-testid="paused"]').innerText()).resolves.toMatch(/^\d+ of 3$/)
 
     await page.screenshot({ path: join(artifacts, 'console-demo.png'), fullPage: true })
@@ -119,13 +123,13 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     await page.close()
   })
 
-  it('polling any Kafka (`sluice console`): shows the topic and the group, and the lag moves', async () => {
-    const running = await startConsole({ kafka, pollIntervalMs: 1000 })
+  it('polling the cluster (`sluice console`): shows the same topic and group, and the lag moves', async () => {
+    const running = await startConsole({ kafka: demo.kafka, pollIntervalMs: 1000 })
     consoles.push(running)
     const { page, problems } = await open(browser, running.url)
 
-    await page.locator('[data-group="billing"]').waitFor()
-    await page.locator('[data-topic="orders"]').waitFor()
+    await page.locator(`[data-group="${demo.groupId}"]`).waitFor()
+    await page.locator(`[data-topic="${demo.topic}"]`).waitFor()
     await page.locator('[data-testid="no-gauges"]').waitFor()
     await page.locator('[data-testid="updated"]').filter({ hasText: 'polled from the cluster' }).waitFor()
     const before = await figures(page)

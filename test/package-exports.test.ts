@@ -32,6 +32,14 @@ describe('package entry points', () => {
     expect(sluice.Channel).toBe(flow.Channel)
   })
 
+  it('sluice/metrics serves a registry', async () => {
+    const metrics = await import('sluice/metrics')
+    const registry = new metrics.Registry()
+    const server = await metrics.serveMetrics({ registry, port: 0 })
+    expect((await fetch(server.url)).status).toBe(200)
+    await server.close()
+  })
+
   it('the sluice bin prints its version', () => {
     const out = execFileSync(process.execPath, [
       new URL(`../${pkg.bin.sluice}`, import.meta.url).pathname,

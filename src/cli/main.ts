@@ -4,6 +4,7 @@ import { VERSION } from '../version.js'
 import { registerBrokerCommand } from './commands/broker.js'
 import { registerConsoleCommand } from './commands/console.js'
 import { registerConsumeCommand } from './commands/consume.js'
+import { registerDemoCommand } from './commands/demo.js'
 import { registerGroupsCommand } from './commands/groups.js'
 import { registerProduceCommand } from './commands/produce.js'
 import { registerTopicsCommand } from './commands/topics.js'
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .version(VERSION, '-v, --version')
     .showHelpAfterError()
   registerBrokerCommand(program)
+  registerDemoCommand(program)
   registerTopicsCommand(program)
   registerGroupsCommand(program)
   registerProduceCommand(program)

@@ -29,6 +29,9 @@ export interface GroupSettings {
   readonly onSkip: (partition: number, offset: number) => void
   /** A member's run ended with an error (its failure policy stopped it): the demo reports it. */
   readonly onFatal: (error: Error) => void
+  /** A member joined the run (for metrics collectors), and one left it after closing. */
+  readonly onMemberStarted?: (consumer: Consumer, id: number) => void
+  readonly onMemberRetired?: (consumer: Consumer, id: number) => void
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open' | 'none'
@@ -232,7 +235,9 @@ export class DemoConsumerGroup {
     const running = consumer.run(s.handler).catch((err: Error) => {
       if (!this.closed) s.onFatal(err)
     })
-    return { id: this.nextId++, consumer, running, overflow, peakBufferedBytes: 0 }
+    const id = this.nextId++
+    s.onMemberStarted?.(consumer, id)
+    return { id, consumer, running, overflow, peakBufferedBytes: 0 }
   }
 
   private assigned(consumer: Consumer): Promise<void> {
@@ -258,6 +263,7 @@ export class DemoConsumerGroup {
     this.retired.retries += Math.max(last.retries, final.retries)
     this.retired.failedAttempts += Math.max(last.failedAttempts, final.failedAttempts)
     this.retired.drops += Math.max(dropCount(last), dropCount(final))
+    this.settings.onMemberRetired?.(member.consumer, member.id)
   }
 }
 

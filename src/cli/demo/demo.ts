@@ -1,5 +1,12 @@
 import { type RunningBroker, startBroker } from '../../broker/index.js'
 import { type ConsumerMessage, Kafka, type Producer } from '../../client/index.js'
+import {
+  collectBrokerMetrics,
+  collectConsumerMetrics,
+  collectProducerMetrics,
+  type MetricsCollection,
+  type Registry,
+} from '../../metrics/index.js'
 import { LiveFeed } from '../live/live-snapshot.js'
 import { DeliveryLedger } from './delivery-ledger.js'
 import { DemoConsumerGroup } from './demo-consumer-group.js'
@@ -65,12 +72,17 @@ async function prepareTopic(kafka: Kafka, o: DemoOptions, groupId: string): Prom
   }
 }
 
+export interface DemoExtras {
+  /** Export the producer's, every consumer's and the embedded broker's metrics to this registry. */
+  readonly metricsRegistry?: Registry
+}
+
 /**
  * Starts the demo: an embedded broker (unless `brokers` is given), the
  * topic, a paced producer of order events and a consumer group slower than
  * it, with a ledger of every record acknowledged and processed.
  */
-export async function startDemo(given: Partial<DemoOptions> = {}): Promise<DemoRun> {
+export async function startDemo(given: Partial<DemoOptions> = {}, extras: DemoExtras = {}): Promise<DemoRun> {
   const o = resolveDemoOptions(given)
   let broker: RunningBroker | undefined
   if (o.brokers === undefined) {
@@ -105,6 +117,13 @@ export async function startDemo(given: Partial<DemoOptions> = {}): Promise<DemoR
     lingerMs: 5,
     bufferBytes: o.producerBufferBytes,
   })
+  const registry = extras.metricsRegistry
+  const collections: MetricsCollection[] = []
+  const memberCollections = new Map<number, MetricsCollection>()
+  if (registry) {
+    collections.push(collectProducerMetrics(producer, { registry, labels: { client: 'demo-producer' } }))
+    if (broker) collections.push(collectBrokerMetrics(broker, { registry }))
+  }
   let fatal: Error | undefined
   let stop: () => Promise<DemoSummary> = async () => {
     throw new Error('not started')
@@ -137,6 +156,17 @@ export async function startDemo(given: Partial<DemoOptions> = {}): Promise<DemoR
       onDrop: (partition, offset) => ledger.dropped(partition, offset),
       onSkip: (partition, offset) => ledger.skipped(partition, offset),
       onFatal,
+      onMemberStarted: (consumer, id) => {
+        if (registry)
+          memberCollections.set(
+            id,
+            collectConsumerMetrics(consumer, { registry, labels: { client: `demo-consumer-${id}` } }),
+          )
+      },
+      onMemberRetired: (_consumer, id) => {
+        memberCollections.get(id)?.stop()
+        memberCollections.delete(id)
+      },
     },
     o.overflow,
   )
@@ -198,6 +228,7 @@ export async function startDemo(given: Partial<DemoOptions> = {}): Promise<DemoR
       return 0
     })
     await producer.close({ timeoutMs: 5000 }).catch(() => {})
+    for (const c of collections) c.stop()
     await broker?.close()
     const counts = ledger.counts()
     const lost = counts.outstanding

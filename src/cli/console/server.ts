@@ -109,7 +109,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD')
       sendJson(res, 405, { error: `${req.method} is not served here` })
-    } else if (path === '/api/events') {
+    } else if (path === '/api/events' && req.method === 'GET') {
       events.accept(req, res, { event: 'history', data: source.history() })
     } else if (Object.hasOwn(answers, path)) {
       answers[path as keyof typeof answers].get().then(

@@ -112,9 +112,10 @@ async function consume(topics: string[], flags: ConsumeFlags): Promise<void> {
   process.on('SIGINT', onSigint)
   process.on('SIGTERM', stop)
   // `sluice consume ... | head`: the reader went away, which is a normal end
-  io.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  const onOutputError = (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') stop()
-  })
+  }
+  io.stdout.on('error', onOutputError)
   armIdle()
   try {
     await consumer.run((message) => {
@@ -133,6 +134,7 @@ async function consume(topics: string[], flags: ConsumeFlags): Promise<void> {
     if (idle) clearTimeout(idle)
     process.off('SIGINT', onSigint)
     process.off('SIGTERM', stop)
+    io.stdout.off('error', onOutputError)
   }
   progress?.stop()
   io.stderr.write(`consumed ${consumed} records\n`)

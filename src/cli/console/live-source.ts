@@ -22,8 +22,13 @@ export class FeedSource implements LiveSource {
     private readonly onSample: SampleListener,
   ) {}
 
+  /** The feed's history; only the last point keeps the whole snapshot (the page shows just the latest), which keeps 300 points under 100 KiB of JSON. */
   history(): readonly ConsoleSample[] {
-    return this.feed.recent().map(sampleFromSnapshot)
+    const recent = this.feed.recent()
+    return recent.map((snapshot, i) => {
+      const sample = sampleFromSnapshot(snapshot)
+      return i === recent.length - 1 ? sample : { ...sample, live: null }
+    })
   }
 
   start(): void {

@@ -180,6 +180,8 @@ describe('web console server (no browser)', () => {
         ['demo', 100, 50, 7],
         ['demo', 200, 100, 8],
       ])
+      // the page shows only the latest whole snapshot: older points travel without it
+      expect(history.map((s) => s.live?.consumer.breaker ?? null)).toEqual([null, 'closed'])
       expect(history[1].backpressure).toEqual({
         consumerBufferedBytes: 300,
         consumerMaxBufferedBytes: 1000,

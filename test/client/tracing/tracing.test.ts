@@ -1,5 +1,6 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import { TraceState, W3CTraceContextPropagator } from '@opentelemetry/core'
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -120,6 +121,30 @@ describe('OpenTelemetry tracing of produce and consume', () => {
     expect(process.status.code).not.toBe(SpanStatusCode.ERROR)
     const [work] = spansNamed('work')
     expect(work.parentSpanContext?.spanId).toBe(process.spanContext().spanId)
+  })
+
+  it('uses the propagator the application registered (here W3C with a tracestate)', async () => {
+    register()
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator())
+    const topic = 'traced-propagator'
+    const parent = trace.setSpanContext(context.active(), {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: 1,
+      traceState: new TraceState('vendor=value'),
+      isRemote: true,
+    })
+    await context.with(parent, () => producer.send({ topic, value: 'v' }))
+    const [message] = await consume(topic, 1)
+    const [send] = spansNamed(`send ${topic}`)
+    expect(send.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c')
+    expect(header(message, 'traceparent')).toBe(
+      `00-0af7651916cd43dd8448eb211c80319c-${send.spanContext().spanId}-01`,
+    )
+    expect(header(message, 'tracestate')).toBe('vendor=value')
+    const [process] = spansNamed(`process ${topic}`)
+    expect(process.parentSpanContext?.spanId).toBe(send.spanContext().spanId)
+    expect(process.parentSpanContext?.traceState?.get('vendor')).toBe('value')
   })
 
   it('a failed attempt is a process span with an error status, its retry another one', async () => {

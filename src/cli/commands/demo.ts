@@ -1,6 +1,8 @@
 import { setMaxListeners } from 'node:events'
 import { type Command, InvalidArgumentError, Option } from 'commander'
+import type { KafkaOptions } from '../../client/index.js'
 import { type MetricsServer, Registry, serveMetrics } from '../../metrics/index.js'
+import { addConnectionOptions, type ConnectionFlags, kafkaOptions } from '../connection-options.js'
 import { startConsole } from '../console/server.js'
 import { type DemoRun, startDemo } from '../demo/demo.js'
 import { listenForKeys } from '../demo/demo-keys.js'
@@ -30,7 +32,7 @@ function bytesArg(name: string) {
   }
 }
 
-interface DemoFlags {
+interface DemoFlags extends Omit<ConnectionFlags, 'brokers'> {
   brokers?: string
   topic: string
   partitions: number
@@ -81,6 +83,17 @@ async function runDemo(flags: DemoFlags, command: Command): Promise<void> {
   // should raise the limit on its signal itself: see the report of issue 14)
   setMaxListeners(10_000)
   const metricsRegistry = flags.metricsPort === undefined ? undefined : new Registry()
+  let connection: Omit<KafkaOptions, 'brokers'> | undefined
+  if (flags.brokers !== undefined) {
+    try {
+      connection = {
+        ...kafkaOptions({ ...flags, brokers: flags.brokers }),
+        clientId: flags.clientId ?? 'sluice-demo',
+      }
+    } catch (err) {
+      command.error(`error: ${(err as Error).message}`)
+    }
+  }
   let run: DemoRun
   try {
     run = await startDemo(
@@ -102,7 +115,7 @@ async function runDemo(flags: DemoFlags, command: Command): Promise<void> {
         failForSeconds: flags.failFor,
         drainTimeoutSeconds: flags.drainTimeout,
       },
-      { metricsRegistry },
+      { metricsRegistry, kafkaOptions: connection },
     )
   } catch (err) {
     if (err instanceof DemoOptionError) command.error(`error: ${err.message}`)
@@ -202,10 +215,13 @@ async function runDemo(flags: DemoFlags, command: Command): Promise<void> {
  */
 export function registerDemoCommand(program: Command): void {
   const d = DEMO_DEFAULTS
-  program
-    .command('demo')
+  const command = addConnectionOptions(program.command('demo'))
+  // the shared --brokers defaults to 127.0.0.1:9092; the demo without it starts a broker of its own
+  const brokers = command.options.find((o) => o.long === '--brokers')!
+  brokers.defaultValue = undefined
+  brokers.description = 'run against this Kafka (host:port,...) instead of an embedded broker'
+  command
     .description('watch Sluice keep memory bounded and lose nothing: a fast producer, a slow consumer, live')
-    .option('--brokers <list>', 'run against this Kafka (host:port,...) instead of an embedded broker')
     .option('--topic <name>', 'topic of order events', d.topic)
     .option(
       '--partitions <n>',

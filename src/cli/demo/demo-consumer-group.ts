@@ -72,6 +72,7 @@ export class DemoConsumerGroup {
   private changes: Promise<void> = Promise.resolve()
   private pendingChanges = 0
   private closed = false
+  private readonly onClose = new Set<() => void>()
   /** Breaker transitions over the whole run, all members. */
   breakerOpens = 0
   breakerCloses = 0
@@ -173,6 +174,7 @@ export class DemoConsumerGroup {
   /** Closes every member: each drains what runs, commits and leaves. */
   async close(): Promise<void> {
     this.closed = true
+    for (const wake of this.onClose) wake()
     await this.changes
     await Promise.all(this.members.splice(0).map((m) => this.retire(m)))
   }
@@ -243,8 +245,13 @@ export class DemoConsumerGroup {
   private assigned(consumer: Consumer): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, JOIN_WAIT_MS)
+      // closing the group does not wait for a join that no longer matters
+      const closing = () => done()
+      this.onClose.add(closing)
+      const onClose = this.onClose
       function done() {
         clearTimeout(timer)
+        onClose.delete(closing)
         consumer.off('rebalance', onRebalance)
         resolve()
       }

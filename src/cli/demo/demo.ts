@@ -1,5 +1,5 @@
 import { type RunningBroker, startBroker } from '../../broker/index.js'
-import { type ConsumerMessage, Kafka, type Producer } from '../../client/index.js'
+import { type ConsumerMessage, Kafka, type KafkaOptions, type Producer } from '../../client/index.js'
 import {
   collectBrokerMetrics,
   collectConsumerMetrics,
@@ -75,6 +75,8 @@ async function prepareTopic(kafka: Kafka, o: DemoOptions, groupId: string): Prom
 export interface DemoExtras {
   /** Export the producer's, every consumer's and the embedded broker's metrics to this registry. */
   readonly metricsRegistry?: Registry
+  /** With `brokers`: how to connect to that Kafka (TLS, SASL, timeouts, client id). */
+  readonly kafkaOptions?: Omit<KafkaOptions, 'brokers'>
 }
 
 /**
@@ -94,7 +96,8 @@ export async function startDemo(given: Partial<DemoOptions> = {}, extras: DemoEx
     })
   }
   const bootstrap = broker?.bootstrap ?? o.brokers!
-  const kafka = new Kafka({ brokers: bootstrap, clientId: 'sluice-demo', logger: 'error' })
+  const connection = broker ? {} : (extras.kafkaOptions ?? {})
+  const kafka = new Kafka({ clientId: 'sluice-demo', logger: 'error', ...connection, brokers: bootstrap })
   const startedAt = Date.now()
   const groupId = `sluice-demo-${startedAt.toString(36)}`
   try {

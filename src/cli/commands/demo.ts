@@ -304,5 +304,9 @@ export function registerDemoCommand(program: Command): void {
       numberArg('--metrics-port', { integer: true }),
     )
     .option('--json-summary', 'print the summary as one JSON line')
-    .action((flags: DemoFlags, command: Command) => runDemo(flags, command))
+    .action((flags: DemoFlags, command: Command) => {
+      // commander stored the shared default before it was taken away above
+      if (command.getOptionValueSource('brokers') === 'default') flags.brokers = undefined
+      return runDemo(flags, command)
+    })
 }

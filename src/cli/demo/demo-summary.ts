@@ -49,7 +49,7 @@ export function formatSummary(s: DemoSummary): string {
     `  dropped by policy     ${formatCount(s.droppedByPolicy)}`,
     `  skipped after retries ${formatCount(s.skipped)}`,
     `  lost                  ${formatCount(s.lost)}  ${check(s.lost === 0)}${s.drained ? '' : `  (the drain stopped after ${s.drainSeconds.toFixed(0)} s with records still waiting: raise --drain-timeout)`}`,
-    `  duplicates            ${formatCount(s.duplicates)}`,
+    `  duplicates            ${formatCount(s.duplicates)}${s.duplicates > 0 && s.rebalances > 1 ? '  (at least once: a partition that changed hands is read again from its last commit)' : ''}`,
     `  committed past unfinished work ${formatCount(s.committedPastUnfinished)}  ${check(s.committedPastUnfinished === 0)}`,
     `  peak consumer buffer  ${formatBytes(s.peakMemberBufferedBytes)} of a ${formatBytes(s.memberBudgetBytes)} budget (+ one ${formatBytes(s.fetchMaxBytes)} fetch)  ${check(s.withinBudget)}`,
     `  peak RSS              ${formatBytes(s.peakRssBytes)}`,

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import type { KafkaOptions } from '../../client/index.js'
 import { type MetricsServer, Registry, serveMetrics } from '../../metrics/index.js'
@@ -78,10 +77,6 @@ async function runDemo(flags: DemoFlags, command: Command): Promise<void> {
   const out = process.stdout
   const stdin = process.stdin
   const interactive = out.isTTY === true && stdin.isTTY === true
-  // every record waiting out a retry backoff or an open breaker listens on the consumer's close
-  // signal; with dozens at once Node warns of a leak on stderr, over the live view (the client
-  // should raise the limit on its signal itself: see the report of issue 14)
-  setMaxListeners(10_000)
   const metricsRegistry = flags.metricsPort === undefined ? undefined : new Registry()
   let connection: Omit<KafkaOptions, 'brokers'> | undefined
   if (flags.brokers !== undefined) {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { type Clock, sleep, systemClock } from '../../flow/clock.js'
 import type { ApiDefinition } from '../../protocol/api.js'
 import { ErrorCode, KafkaError } from '../../protocol/error-codes.js'
@@ -40,7 +41,7 @@ export class Cluster {
   readonly retry: RetryPolicy
   readonly pool: ConnectionPool
   private readonly clock: Clock
-  private readonly closing = new AbortController()
+  private readonly closing = closeController()
   private connecting: Promise<void> | undefined
   private readonly coordinators = new Map<string, Coordinator>()
   private readonly refreshes = new Map<string, Promise<Map<string, number>>>()
@@ -338,4 +339,15 @@ export class Cluster {
       if (formatAddress(coordinator.address) === address) this.coordinators.delete(key)
     }
   }
+}
+
+/**
+ * Every wait that must end when the client closes (a retry backoff, a
+ * record waiting out an open breaker) listens on this one signal; hundreds
+ * at once are normal, not a leak, so Node's warning past 10 is turned off.
+ */
+function closeController(): AbortController {
+  const controller = new AbortController()
+  setMaxListeners(0, controller.signal)
+  return controller
 }

@@ -581,6 +581,9 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       fetched: (state, decoded) => {
         const dropped = state.enqueue(decoded.records, decoded.nextOffset)
         for (const { record, reason } of dropped) this.dropped(state, record, reason)
+        // the budget may fill here while nothing finishes (a held handler, an open breaker):
+        // the first record that finishes afterwards must wake the fetcher
+        this.wasFull = this.usage.full
         this.pumpSoon()
       },
       outOfRange: (state) => {

@@ -14,7 +14,7 @@ import type {
 import { checkTopicName } from './arguments.js'
 import { CallDeadline, itemError } from './call-context.js'
 import { connectionFor, perDestination } from './per-destination.js'
-import { type Outcome, retryEach, retryItems } from './retry-each.js'
+import { type Outcome, retryItems } from './retry-each.js'
 
 /** Kafka's ConfigResource.Type codes. */
 const RESOURCE_TYPE: Record<ConfigResourceType, number> = { topic: 2, broker: 4 }

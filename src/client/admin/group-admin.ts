@@ -13,7 +13,7 @@ import type {
   TopicPartition,
 } from './admin-types.js'
 import { checkGroupId, checkPartition, uniqueByPartition } from './arguments.js'
-import { CallDeadline, itemError, partitionKey, partitionOutcomes } from './call-context.js'
+import { CallDeadline, itemError, partitionOutcomes } from './call-context.js'
 import { groupByTopic, perDestination } from './per-destination.js'
 import { type Outcome, retryEach, retryItems } from './retry-each.js'
 

@@ -9,7 +9,6 @@ import type {
   OffsetQuery,
   OffsetSpec,
   RecordsToDelete,
-  TopicPartition,
 } from './admin-types.js'
 import { uniqueByPartition } from './arguments.js'
 import { CallDeadline, partitionKey, partitionOutcomes } from './call-context.js'

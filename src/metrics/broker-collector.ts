@@ -1,5 +1,12 @@
 import { register as defaultRegistry } from 'prom-client'
-import { collectFrom, type MetricSpec, type MetricsCollection } from './metric-family.js'
+import {
+  collectFrom,
+  counter as counterOf,
+  gauge as gaugeOf,
+  type MetricSpec,
+  type MetricsCollection,
+  perPartition as perPartitionOf,
+} from './metric-family.js'
 import type { CollectOptions } from './producer-collector.js'
 
 /**
@@ -43,27 +50,12 @@ export interface BrokerMetricsSource {
 type Spec = MetricSpec<BrokerMetricsSnapshot>
 type Partition = BrokerMetricsSnapshot['partitions'][number]
 
-const counter = (name: string, help: string, read: (m: BrokerMetricsSnapshot) => number): Spec => ({
-  name,
-  help,
-  type: 'counter',
-  read: (m, emit) => emit(read(m)),
-})
-const gauge = (name: string, help: string, read: (m: BrokerMetricsSnapshot) => number): Spec => ({
-  name,
-  help,
-  type: 'gauge',
-  read: (m, emit) => emit(read(m)),
-})
-const perPartition = (name: string, help: string, read: (p: Partition) => number): Spec => ({
-  name,
-  help,
-  type: 'gauge',
-  labelNames: ['topic', 'partition'],
-  read: (m, emit) => {
-    for (const p of m.partitions) emit(read(p), { topic: p.topic, partition: String(p.partition) })
-  },
-})
+const counter = (name: string, help: string, read: (m: BrokerMetricsSnapshot) => number) =>
+  counterOf<BrokerMetricsSnapshot>(name, help, read)
+const gauge = (name: string, help: string, read: (m: BrokerMetricsSnapshot) => number) =>
+  gaugeOf<BrokerMetricsSnapshot>(name, help, read)
+const perPartition = (name: string, help: string, read: (p: Partition) => number) =>
+  perPartitionOf<BrokerMetricsSnapshot>(name, help, read)
 
 /** The broker's series; Kafka's JMX names are in README's metrics section. */
 export const BROKER_METRICS: readonly Spec[] = [

@@ -1,6 +1,13 @@
 import { register as defaultRegistry } from 'prom-client'
 import type { ConsumerMetrics } from '../client/consumer/consumer-metrics.js'
-import { collectFrom, type MetricSpec, type MetricsCollection } from './metric-family.js'
+import {
+  collectFrom,
+  counter as counterOf,
+  gauge as gaugeOf,
+  type MetricSpec,
+  type MetricsCollection,
+  perPartition as perPartitionOf,
+} from './metric-family.js'
 import type { CollectOptions } from './producer-collector.js'
 
 /** A consumer as the collector reads it (`metrics()` has no side effects). */
@@ -11,27 +18,12 @@ export interface ConsumerMetricsSource {
 type Spec = MetricSpec<ConsumerMetrics>
 type Partition = ConsumerMetrics['partitions'][number]
 
-const counter = (name: string, help: string, read: (m: ConsumerMetrics) => number): Spec => ({
-  name,
-  help,
-  type: 'counter',
-  read: (m, emit) => emit(read(m)),
-})
-const gauge = (name: string, help: string, read: (m: ConsumerMetrics) => number): Spec => ({
-  name,
-  help,
-  type: 'gauge',
-  read: (m, emit) => emit(read(m)),
-})
-const perPartition = (name: string, help: string, read: (p: Partition) => number): Spec => ({
-  name,
-  help,
-  type: 'gauge',
-  labelNames: ['topic', 'partition'],
-  read: (m, emit) => {
-    for (const p of m.partitions) emit(read(p), { topic: p.topic, partition: String(p.partition) })
-  },
-})
+const counter = (name: string, help: string, read: (m: ConsumerMetrics) => number) =>
+  counterOf<ConsumerMetrics>(name, help, read)
+const gauge = (name: string, help: string, read: (m: ConsumerMetrics) => number) =>
+  gaugeOf<ConsumerMetrics>(name, help, read)
+const perPartition = (name: string, help: string, read: (p: Partition) => number) =>
+  perPartitionOf<ConsumerMetrics>(name, help, read)
 
 const BREAKER_STATES = ['closed', 'open', 'half-open'] as const
 

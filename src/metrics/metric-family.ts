@@ -16,6 +16,38 @@ export interface MetricSpec<S> {
   read(snapshot: S, emit: Emit): void
 }
 
+/** A counter read from one number of the snapshot. */
+export function counter<S>(name: string, help: string, read: (snapshot: S) => number): MetricSpec<S> {
+  return { name, help, type: 'counter', read: (m, emit) => emit(read(m)) }
+}
+
+/** A gauge read from one number of the snapshot. */
+export function gauge<S>(name: string, help: string, read: (snapshot: S) => number): MetricSpec<S> {
+  return { name, help, type: 'gauge', read: (m, emit) => emit(read(m)) }
+}
+
+interface PartitionFigures {
+  readonly topic: string
+  readonly partition: number
+}
+
+/** A gauge per partition of the snapshot (labels topic and partition). */
+export function perPartition<S extends { readonly partitions: readonly PartitionFigures[] }>(
+  name: string,
+  help: string,
+  read: (partition: S['partitions'][number]) => number,
+): MetricSpec<S> {
+  return {
+    name,
+    help,
+    type: 'gauge',
+    labelNames: ['topic', 'partition'],
+    read: (m, emit) => {
+      for (const p of m.partitions) emit(read(p), { topic: p.topic, partition: String(p.partition) })
+    },
+  }
+}
+
 /** What `collect*Metrics` returns: `stop()` takes the source off the registry (its series disappear). */
 export interface MetricsCollection {
   stop(): void

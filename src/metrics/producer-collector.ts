@@ -1,6 +1,13 @@
 import { register as defaultRegistry, type Registry } from 'prom-client'
 import type { ProducerMetrics } from '../client/producer/producer-metrics.js'
-import { collectFrom, type Labels, type MetricSpec, type MetricsCollection } from './metric-family.js'
+import {
+  collectFrom,
+  counter as counterOf,
+  gauge as gaugeOf,
+  type Labels,
+  type MetricSpec,
+  type MetricsCollection,
+} from './metric-family.js'
 
 /** A producer as the collector reads it: `peekMetrics()` leaves the producer's own rate window alone. */
 export interface ProducerMetricsSource {
@@ -14,16 +21,10 @@ export interface CollectOptions {
   labels?: Labels
 }
 
-const counter = (
-  name: string,
-  help: string,
-  read: (m: ProducerMetrics) => number,
-): MetricSpec<ProducerMetrics> => ({ name, help, type: 'counter', read: (m, emit) => emit(read(m)) })
-const gauge = (
-  name: string,
-  help: string,
-  read: (m: ProducerMetrics) => number,
-): MetricSpec<ProducerMetrics> => ({ name, help, type: 'gauge', read: (m, emit) => emit(read(m)) })
+const counter = (name: string, help: string, read: (m: ProducerMetrics) => number) =>
+  counterOf<ProducerMetrics>(name, help, read)
+const gauge = (name: string, help: string, read: (m: ProducerMetrics) => number) =>
+  gaugeOf<ProducerMetrics>(name, help, read)
 
 /** The producer's series; the Java client's JMX names are in README's metrics section. */
 export const PRODUCER_METRICS: readonly MetricSpec<ProducerMetrics>[] = [

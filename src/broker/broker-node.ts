@@ -11,6 +11,14 @@ import { createListener } from './network/listener.js'
 import { RateLimitedLog } from './network/rate-limited-log.js'
 
 /**
+ * How long a graceful shutdown waits for requests already read to be
+ * answered and for clients to close their side: a client that never does
+ * (a leaked socket) would hold the listener open, and close() with it, for
+ * ever. Then what is left is dropped.
+ */
+const SHUTDOWN_GRACE_MS = 5000
+
+/**
  * One broker node: a listener, its connections and the dispatcher that serves
  * them, over a BrokerState it may share with other nodes. It can be stopped
  * (listener closed, connections dropped) and started again on the same port,
@@ -162,8 +170,24 @@ export class BrokerNode {
     this.server = undefined
     const stopped = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve()
     for (const c of this.connections) c.stopReading()
-    return (async () => {
+    const drained = (async () => {
       await Promise.all([...this.connections].map((c) => c.end()))
+      await stopped
+    })()
+    return (async () => {
+      let timer: NodeJS.Timeout | undefined
+      const grace = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), SHUTDOWN_GRACE_MS)
+        timer.unref()
+      })
+      const outcome = await Promise.race([drained, grace])
+      clearTimeout(timer)
+      if (outcome !== 'late') return
+      this.state.logger.warn(
+        `${this.connections.size} connection(s) not closed ${SHUTDOWN_GRACE_MS} ms into shutdown: dropped`,
+      )
+      for (const c of this.connections) c.destroy()
+      this.connections.clear()
       await stopped
     })()
   }

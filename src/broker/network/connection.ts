@@ -314,12 +314,13 @@ export class Connection {
     }
   }
 
+  /** Drops the connection now; also one that end() closed whose client never closed its side. */
   destroy(): void {
+    if (!this.socket.destroyed) this.socket.destroy()
     if (this.closed) return
     this.closed = true
     this.deadline.cancel()
     this.pending.length = 0
-    this.socket.destroy()
     this.notifyDrained()
   }
 }

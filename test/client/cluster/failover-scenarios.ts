@@ -44,9 +44,18 @@ export function failoverScenarios(targets: readonly TargetName[]): void {
         expect(after.partitions[0].leader).not.toBe(victim)
         expect(after.partitions[0].leader).toBeGreaterThanOrEqual(0)
         expect(after.partitions[0].isr).not.toContain(victim)
-        // the group's offsets survive, wherever its coordinator went
-        const [committed] = await admin.fetchOffsets(group, { partitions: [{ topic, partition: 0 }] })
-        expect(committed.offset).toBe(1n)
+        // the group's offsets survive, wherever its coordinator went. Kafka 4.1 once answered
+        // OffsetFetch right after the coordinator's node was killed with offset -1 and no error
+        // (one CI run of several; not yet explained): asked again until it shows, for 20 s at most
+        const deadline = Date.now() + 20_000
+        let committed = -1n
+        while (committed !== 1n && Date.now() < deadline) {
+          ;[{ offset: committed }] = await admin.fetchOffsets(group, {
+            partitions: [{ topic, partition: 0 }],
+          })
+          if (committed !== 1n) await new Promise((resolve) => setTimeout(resolve, 250))
+        }
+        expect(committed).toBe(1n)
         const lag = await admin.lag(group)
         expect(lag.partitions.find((p) => p.partition === 0)?.lag).toBe(1n)
       } finally {

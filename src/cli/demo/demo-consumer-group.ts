@@ -1,4 +1,5 @@
 import type { Consumer, ConsumerMessage, ConsumerMetrics, Kafka, Overflow } from '../../client/index.js'
+import type { LiveSnapshot } from '../live/live-snapshot.js'
 
 /** A member's counters that must outlive it: the view shows totals for the whole run. */
 interface RetiredCounters {
@@ -34,26 +35,28 @@ export interface GroupSettings {
   readonly onMemberRetired?: (consumer: Consumer, id: number) => void
 }
 
-export type BreakerState = 'closed' | 'open' | 'half-open' | 'none'
+type ConsumerFigures = LiveSnapshot['consumer']
 
-/** What the group looks like now, summed over its members. */
-export interface GroupSample {
-  readonly members: number
-  readonly overflow: string
-  readonly lag: number
-  readonly bufferedBytes: number
-  readonly maxBufferedBytes: number
-  readonly bufferedRecords: number
-  readonly pausedPartitions: number
-  readonly partitions: number
-  readonly inFlight: number
-  readonly concurrency: number
-  readonly retries: number
-  readonly failedAttempts: number
-  readonly drops: number
-  readonly breaker: BreakerState
-  readonly rebalances: number
-}
+export type BreakerState = ConsumerFigures['breaker']
+
+/** What the group looks like now, summed over its members: the snapshot's consumer figures the group knows. */
+export type GroupSample = Pick<
+  ConsumerFigures,
+  | 'members'
+  | 'overflow'
+  | 'lag'
+  | 'bufferedBytes'
+  | 'maxBufferedBytes'
+  | 'bufferedRecords'
+  | 'pausedPartitions'
+  | 'partitions'
+  | 'inFlight'
+  | 'concurrency'
+  | 'retries'
+  | 'failedAttempts'
+  | 'drops'
+  | 'breaker'
+> & { readonly rebalances: number }
 
 const BREAKER_RANK: Record<BreakerState, number> = { none: 0, closed: 1, 'half-open': 2, open: 3 }
 /** How long a new member may take to be given partitions before the old one it replaces goes anyway. */

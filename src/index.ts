@@ -1,6 +1,6 @@
-// `sluice`: the Kafka client (admin today; producer and consumer arrive with
-// their issues), the flow primitives, the typed Kafka errors every part
-// shares, and the package version.
+// `sluice`: the Kafka client (admin, producer, consumer), the flow
+// primitives, the typed Kafka errors every part shares, and the package
+// version.
 export * from './client/index.js'
 export * from './flow/index.js'
 export { ErrorCode, errorForCode, isRetriable, KafkaError } from './protocol/error-codes.js'

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -40,7 +40,9 @@ if (values.help) {
 const here = dirname(fileURLToPath(import.meta.url))
 
 async function loadScenarios(): Promise<Scenario[]> {
-  const folders = readdirSync(join(here, 'scenarios'), { withFileTypes: true }).filter((e) => e.isDirectory())
+  const folders = readdirSync(join(here, 'scenarios'), { withFileTypes: true }).filter(
+    (e) => e.isDirectory() && existsSync(join(here, 'scenarios', e.name, 'index.ts')),
+  )
   const loaded = await Promise.all(
     folders.map(async (f) => (await import(`./scenarios/${f.name}/index.js`)).scenario as Scenario),
   )

@@ -4,8 +4,13 @@
  * until SIGTERM, through `sendAll`, and writes each acknowledged record's
  * partition and offset to `ackLog` (record-log format). Records that fail for
  * good are counted by error name, not logged. Prints one RESULT line when
- * done: { sent, acked, failed, errors }.
+ * done: { sent, acked, failed, errors }. With `metricsLog`, appends one JSON
+ * line every `metricsEveryMs` (default 250): the time, records acknowledged so
+ * far and the producer's buffer gauges (bytes used of its budget, senders
+ * waiting for room), so a scenario can show it blocked within its budget and
+ * when acknowledgements resumed.
  */
+import { appendFileSync } from 'node:fs'
 import { Kafka, type ProducerOptions } from '../../src/index.js'
 import { printResult } from '../support/client-process.js'
 import { RecordLogWriter, valueId } from '../support/record-log.js'
@@ -25,6 +30,22 @@ export interface AckProducerConfig {
   /** Pad each value to this many bytes (`v<i>.....`), for scenarios that need volume. */
   valueBytes?: number
   clientLogger?: 'warn' | 'error' | 'silent'
+  /** A file for the periodic ProducerSample lines (JSON, one a line). */
+  metricsLog?: string
+  metricsEveryMs?: number
+}
+
+/** One line of `metricsLog`. */
+export interface ProducerSample {
+  /** Date.now() */
+  at: number
+  acked: number
+  failed: number
+  bufferBytesUsed: number
+  bufferBytesTotal: number
+  sendersWaiting: number
+  /** Time sends have spent waiting for room, in all, in milliseconds. */
+  waitingTimeMs: number
 }
 
 export interface AckProducerResult {
@@ -36,7 +57,7 @@ export interface AckProducerResult {
 
 const config = JSON.parse(process.argv[2]) as AckProducerConfig
 const kafka = new Kafka({
-  brokers: [config.bootstrap],
+  brokers: config.bootstrap.split(','),
   clientId: 'ack-producer',
   logger: config.clientLogger ?? 'warn',
 })
@@ -64,6 +85,22 @@ function* records() {
 let acked = 0
 let failed = 0
 const errors: Record<string, number> = {}
+const sampler =
+  config.metricsLog === undefined
+    ? undefined
+    : setInterval(() => {
+        const m = producer.metrics()
+        const sample: ProducerSample = {
+          at: Date.now(),
+          acked,
+          failed,
+          bufferBytesUsed: m.bufferBytesUsed,
+          bufferBytesTotal: m.bufferBytesTotal,
+          sendersWaiting: m.sendersWaiting,
+          waitingTimeMs: m.waitingTimeMs,
+        }
+        appendFileSync(config.metricsLog!, `${JSON.stringify(sample)}\n`)
+      }, config.metricsEveryMs ?? 250)
 for await (const r of producer.sendAll(records(), { maxInFlight: config.maxInFlight ?? 5000 })) {
   if (r.error) {
     failed++
@@ -78,6 +115,7 @@ for await (const r of producer.sendAll(records(), { maxInFlight: config.maxInFli
     value: valueId(String(r.record.value)),
   })
 }
+clearInterval(sampler)
 await producer.close()
 log.close()
 printResult({ sent, acked, failed, errors } satisfies AckProducerResult)

@@ -20,6 +20,8 @@ export interface LoggingConsumerConfig {
   /** The handler's work: a random wait between these, in milliseconds ([0, 0]: none). */
   handlerMs: [number, number]
   clientLogger?: 'warn' | 'error' | 'silent'
+  /** Log when each record was processed too (a fifth field, Date.now()), to order records across processes. */
+  timestamps?: boolean
 }
 
 export interface LoggingConsumerResult {
@@ -29,7 +31,7 @@ export interface LoggingConsumerResult {
 
 const config = JSON.parse(process.argv[2]) as LoggingConsumerConfig
 const kafka = new Kafka({
-  brokers: [config.bootstrap],
+  brokers: config.bootstrap.split(','),
   clientId: 'logging-consumer',
   logger: config.clientLogger ?? 'warn',
 })
@@ -54,6 +56,7 @@ const running = consumer.run(async (m) => {
     offset: Number(m.offset),
     key: String(m.key),
     value: valueId(String(m.value)),
+    at: config.timestamps ? Date.now() : undefined,
   })
   processed++
 })

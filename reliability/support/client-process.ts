@@ -62,6 +62,11 @@ export class ClientProcess<R = unknown> {
     return line === undefined ? undefined : (JSON.parse(line.slice(RESULT_PREFIX.length)) as R)
   }
 
+  /** Sends `signal` if it still runs, without waiting. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.child.kill(signal)
+  }
+
   /** Sends `signal` (if it still runs) and resolves with how it ended. */
   async end(signal: NodeJS.Signals): Promise<number | string> {
     if (this.running) this.child.kill(signal)

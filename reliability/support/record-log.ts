@@ -6,7 +6,7 @@ import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
  * what kcat read back from the topic. One line per record:
  * `partition offset key value`. Keys and values are ASCII without spaces
  * (`k12`, `v34567`), so a line splits on spaces. A process killed mid-write
- * leaves at most its last line torn, which the reader skips.
+ * leaves at most its last line torn (no newline), which the reader skips.
  */
 
 export interface LoggedRecord {
@@ -14,6 +14,8 @@ export interface LoggedRecord {
   readonly offset: number
   readonly key: string
   readonly value: string
+  /** When it was logged (Date.now()), in logs that carry a fifth field: to order records across processes. */
+  readonly at?: number
 }
 
 /**
@@ -25,15 +27,19 @@ export function valueId(value: string): string {
   return pad < 0 ? value : value.slice(0, pad)
 }
 
-export const formatRecord = (r: LoggedRecord) => `${r.partition} ${r.offset} ${r.key} ${r.value}\n`
+export const formatRecord = (r: LoggedRecord) =>
+  `${r.partition} ${r.offset} ${r.key} ${r.value}${r.at === undefined ? '' : ` ${r.at}`}\n`
 
 export function parseRecords(text: string): LoggedRecord[] {
   const records: LoggedRecord[] = []
-  for (const line of text.split('\n')) {
-    const [partition, offset, key, value, extra] = line.split(' ')
-    // a torn last line: fewer fields, or a value cut short (values are never empty)
+  // a line without its newline was cut short by a kill: its record was not finished, and its
+  // fields may be whole but wrong (`v12` of `v123`), so it is left out
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1)
+  for (const line of complete.split('\n')) {
+    const [partition, offset, key, value, at, extra] = line.split(' ')
     if (value === undefined || value === '' || extra !== undefined) continue
-    records.push({ partition: Number(partition), offset: Number(offset), key, value: valueId(value) })
+    const record = { partition: Number(partition), offset: Number(offset), key, value: valueId(value) }
+    records.push(at === undefined ? record : { ...record, at: Number(at) })
   }
   return records
 }

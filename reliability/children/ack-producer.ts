@@ -46,6 +46,9 @@ export interface ProducerSample {
   sendersWaiting: number
   /** Time sends have spent waiting for room, in all, in milliseconds. */
   waitingTimeMs: number
+  /** The process's resident set and JS heap in use now (where memory beyond the buffer goes). */
+  rssBytes: number
+  heapUsedBytes: number
 }
 
 export interface AckProducerResult {
@@ -89,6 +92,8 @@ const sampler =
   config.metricsLog === undefined
     ? undefined
     : setInterval(() => {
+        // with --expose-gc (a scenario measuring retained memory): a full collection first, so RSS and heapUsed are what is live
+        ;(globalThis as { gc?: () => void }).gc?.()
         const m = producer.metrics()
         const sample: ProducerSample = {
           at: Date.now(),
@@ -98,6 +103,8 @@ const sampler =
           bufferBytesTotal: m.bufferBytesTotal,
           sendersWaiting: m.sendersWaiting,
           waitingTimeMs: m.waitingTimeMs,
+          rssBytes: process.memoryUsage.rss(),
+          heapUsedBytes: process.memoryUsage().heapUsed,
         }
         appendFileSync(config.metricsLog!, `${JSON.stringify(sample)}\n`)
       }, config.metricsEveryMs ?? 250)

@@ -17,6 +17,10 @@ export interface AckingProducerSettings {
   readonly producer?: ProducerOptions
   readonly maxInFlight?: number
   readonly valueBytes?: number
+  /** A file for the child's periodic ProducerSample lines (buffer use, senders waiting, acks). */
+  readonly metricsLog?: string
+  /** Extra environment of the child (e.g. NODE_OPTIONS). */
+  readonly env?: Readonly<Record<string, string>>
 }
 
 /**
@@ -43,8 +47,9 @@ export class AckingProducer {
       producer: { acks: 'all', idempotent: true, ...settings.producer },
       maxInFlight: settings.maxInFlight,
       valueBytes: settings.valueBytes,
+      metricsLog: settings.metricsLog,
     }
-    this.process = new ClientProcess('ack-producer', config)
+    this.process = new ClientProcess('ack-producer', config, settings.env)
     this.acks = new LineCounter(this.ackLog)
     watch.watch('producer', this.process.pid)
   }
@@ -71,6 +76,18 @@ export class AckingProducer {
   /** Stops generating records (SIGTERM), waits for the last ones to be answered and returns the counts. */
   async stop(timeoutMs: number): Promise<AckProducerResult> {
     this.process.signal('SIGTERM')
+    try {
+      return await this.process.finished(timeoutMs)
+    } finally {
+      this.acks.close()
+    }
+  }
+
+  /**
+   * Waits for a producer given a `count` to send them all and end by itself
+   * (a SIGTERM sent while it exits would kill it before its RESULT is read).
+   */
+  async finished(timeoutMs: number): Promise<AckProducerResult> {
     try {
       return await this.process.finished(timeoutMs)
     } finally {

@@ -37,7 +37,8 @@ export class ClientProcess<R = unknown> {
       this.stderr = `${this.stderr}${chunk}`.slice(-4000)
     })
     this.exited = new Promise((resolve) =>
-      this.child.once('exit', (code, signal) => {
+      // 'close', not 'exit': stdout is read to its end by then, RESULT line included
+      this.child.once('close', (code, signal) => {
         live.delete(this.child)
         resolve(code ?? signal ?? -1)
       }),

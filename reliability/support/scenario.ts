@@ -76,8 +76,15 @@ export function check(what: string, ok: boolean, detail?: string): Check {
 }
 
 /** A check that a list of offenders is empty, naming the first few when it is not. */
-export function noneOf(what: string, offenders: readonly unknown[], describe = String): Check {
+export function noneOf<T>(
+  what: string,
+  offenders: readonly T[],
+  describe: (offender: T) => string = String,
+): Check {
   if (offenders.length === 0) return { what, ok: true }
-  const first = offenders.slice(0, 5).map(describe).join('; ')
+  const first = offenders
+    .slice(0, 5)
+    .map((o) => describe(o))
+    .join('; ')
   return { what, ok: false, detail: `${offenders.length}: ${first}${offenders.length > 5 ? '; ...' : ''}` }
 }

@@ -26,7 +26,9 @@ const SHUTDOWN_GRACE_MS = 5000
  */
 export class BrokerNode {
   readonly context: BrokerContext
-  /** Host and port clients are told; set once the listener is bound. */
+  /** Host and port the listener is bound to; set once it is. */
+  readonly listening = { host: '', port: 0 }
+  /** Host and port clients are told (the listening ones unless `advertisedHost`/`advertisedPort` say otherwise). */
   readonly advertised = { host: '', port: 0 }
   private readonly dispatcher: Dispatcher
   private readonly connections = new Set<Connection>()
@@ -82,9 +84,10 @@ export class BrokerNode {
     return this.server !== undefined
   }
 
+  /** The listener's own `host:port` (not the advertised one: a proxy in front is the caller's to name). */
   get bootstrap(): string {
-    const host = this.advertised.host.includes(':') ? `[${this.advertised.host}]` : this.advertised.host
-    return `${host}:${this.advertised.port}`
+    const host = this.listening.host.includes(':') ? `[${this.listening.host}]` : this.listening.host
+    return `${host}:${this.listening.port}`
   }
 
   /** Listens on `port` (0 picks one; a restarted node passes the port it had, so clients find it again). */
@@ -110,8 +113,10 @@ export class BrokerNode {
     const address = server.address()
     if (address === null || typeof address === 'string') throw new Error('listener has no TCP address')
     const wildcard = address.address === '0.0.0.0' || address.address === '::'
-    this.advertised.host = wildcard ? '127.0.0.1' : address.address
-    this.advertised.port = address.port
+    this.listening.host = wildcard ? '127.0.0.1' : address.address
+    this.listening.port = address.port
+    this.advertised.host = options.advertisedHost ?? this.listening.host
+    this.advertised.port = options.advertisedPort ?? this.listening.port
     this.server = server
   }
 

@@ -77,11 +77,11 @@ class EmbeddedBroker implements RunningBroker {
   }
 
   get host(): string {
-    return this.node.advertised.host
+    return this.node.listening.host
   }
 
   get port(): number {
-    return this.node.advertised.port
+    return this.node.listening.port
   }
 
   get bootstrap(): string {

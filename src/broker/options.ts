@@ -18,6 +18,15 @@ export interface BrokerOptions extends SecurityOptions, ConnectionLimitOptions {
   host?: string
   /** Port to listen on; 0 picks a free one. Default 9092. */
   port?: number
+  /**
+   * Host that Metadata and FindCoordinator tell clients to connect to,
+   * instead of the one listened on (Kafka's `advertised.listeners`): for a
+   * proxy or NAT in front of the broker, so clients that follow Metadata keep
+   * going through it. Default the listening host (127.0.0.1 for a wildcard).
+   */
+  advertisedHost?: string
+  /** Port told to clients instead of the one listened on (see `advertisedHost`). Lone broker only. Default the listening port. */
+  advertisedPort?: number
   /** Directory for the disk engine; absent means everything lives in memory. */
   dataDir?: string
   /** Partitions of an auto-created topic, and of CreateTopics with -1 (`num.partitions`). Default 1. */
@@ -78,9 +87,20 @@ export interface BrokerOptions extends SecurityOptions, ConnectionLimitOptions {
 }
 
 export type ResolvedBrokerOptions = Required<
-  Omit<BrokerOptions, 'dataDir' | 'clusterId' | 'logger' | 'faultInjection' | keyof SecurityOptions>
+  Omit<
+    BrokerOptions,
+    | 'dataDir'
+    | 'clusterId'
+    | 'logger'
+    | 'faultInjection'
+    | 'advertisedHost'
+    | 'advertisedPort'
+    | keyof SecurityOptions
+  >
 > &
   ResolvedSecurityOptions & {
+    advertisedHost: string | undefined
+    advertisedPort: number | undefined
     dataDir: string | undefined
     clusterId: string | undefined
     logger: Logger
@@ -152,9 +172,18 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
   const host = options.host ?? '127.0.0.1'
   if (typeof host !== 'string' || host === '')
     throw new BrokerConfigError('host', 'must be a non-empty string')
+  const advertisedHost = options.advertisedHost
+  if (advertisedHost !== undefined && (typeof advertisedHost !== 'string' || advertisedHost === ''))
+    throw new BrokerConfigError('advertisedHost', 'must be a non-empty string')
   return {
     host,
     port: integer('port', options.port ?? 9092, 0, 65535),
+    advertisedHost,
+    // 0 would tell clients a port nobody listens on
+    advertisedPort:
+      options.advertisedPort === undefined
+        ? undefined
+        : integer('advertisedPort', options.advertisedPort, 1, 65535),
     dataDir: options.dataDir,
     defaultPartitions: integer('defaultPartitions', options.defaultPartitions ?? 1, 1, 10_000),
     autoCreateTopics: options.autoCreateTopics ?? true,

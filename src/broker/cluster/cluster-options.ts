@@ -35,5 +35,12 @@ export function resolveNodeCount(nodes: unknown, resolved: ResolvedBrokerOptions
       `${count} nodes from port ${resolved.port} would pass the largest port ${MAX_PORT}`,
     )
   }
+  // one port for every node would send all of them to the same place
+  if (resolved.advertisedPort !== undefined && count > 1) {
+    throw new BrokerConfigError(
+      'advertisedPort',
+      'names one port, so it works with a lone broker only, not a cluster',
+    )
+  }
   return count
 }

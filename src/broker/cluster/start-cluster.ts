@@ -142,8 +142,8 @@ class TestCluster implements RunningCluster {
   get nodes(): ClusterNodeInfo[] {
     return [...this.byId.values()].map((n) => ({
       nodeId: n.nodeId,
-      host: n.advertised.host,
-      port: n.advertised.port,
+      host: n.listening.host,
+      port: n.listening.port,
       bootstrap: n.bootstrap,
       running: n.isRunning,
     }))
@@ -191,7 +191,7 @@ class TestCluster implements RunningCluster {
     const node = this.node('startNode', nodeId)
     return this.transition(nodeId, async () => {
       if (node.isRunning) return
-      await node.start(node.advertised.port)
+      await node.start(node.listening.port)
       this.leadership.nodeStarted(nodeId)
       this.state.logger.info(`node ${nodeId} started again on ${node.bootstrap}`)
     })

@@ -51,6 +51,8 @@ interface BrokerCommandOptions {
   tlsCa?: Buffer
   host: string
   port: number
+  advertisedHost?: string
+  advertisedPort?: number
   dataDir?: string
   partitions: number
   fsync: 'never' | 'interval' | 'always'
@@ -89,6 +91,15 @@ export function registerBrokerCommand(program: Command): void {
     .description('run the embedded Kafka-compatible broker')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', integerArg('--port'), 9092)
+    .option(
+      '--advertised-host <host>',
+      'host Metadata tells clients to connect to (a proxy in front; default --host)',
+    )
+    .option(
+      '--advertised-port <port>',
+      'port Metadata tells clients to connect to (a proxy in front; default the listening port; not with --nodes)',
+      integerArg('--advertised-port'),
+    )
     .option('--data-dir <dir>', 'keep topics and logs on disk in this directory (default: in memory)')
     .option('--partitions <n>', 'partitions of auto-created topics', integerArg('--partitions'), 1)
     .option(
@@ -144,6 +155,8 @@ export function registerBrokerCommand(program: Command): void {
           tls: opts.tlsKey && opts.tlsCert && { key: opts.tlsKey, cert: opts.tlsCert, ca: opts.tlsCa },
           host: opts.host,
           port: opts.port,
+          advertisedHost: opts.advertisedHost,
+          advertisedPort: opts.advertisedPort,
           dataDir: opts.dataDir,
           defaultPartitions: opts.partitions,
           fsync: opts.fsync,

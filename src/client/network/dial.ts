@@ -49,15 +49,24 @@ export function tlsFailure(error: unknown, label: string): AuthenticationError |
 export const defaultSocketFactory: SocketFactory = (address, { ssl, signal }) =>
   new Promise((resolve, reject) => {
     const label = formatAddress(address)
-    const socket = ssl
-      ? tlsConnect({
-          host: address.host,
-          port: address.port,
-          ...ssl,
-          ca: ssl.ca as string | Buffer | (string | Buffer)[] | undefined,
-          servername: ssl.servername ?? (isIp(address.host) ? undefined : address.host),
-        })
-      : netConnect({ host: address.host, port: address.port })
+    let socket: Socket | TLSSocket
+    try {
+      socket = ssl
+        ? tlsConnect({
+            host: address.host,
+            port: address.port,
+            ...ssl,
+            ca: ssl.ca as string | Buffer | (string | Buffer)[] | undefined,
+            servername: ssl.servername ?? (isIp(address.host) ? undefined : address.host),
+          })
+        : netConnect({ host: address.host, port: address.port })
+    } catch (error) {
+      // Node throws at once (a RangeError) for a port out of range, which a
+      // damaged Metadata or DescribeCluster answer can name: a connection
+      // error like any other, not a crash of the caller's own kind
+      reject(new ConnectionError(`cannot connect: ${(error as Error).message}`, label, { cause: error }))
+      return
+    }
     const fail = (error: unknown) => {
       cleanup()
       socket.destroy()

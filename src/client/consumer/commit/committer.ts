@@ -18,8 +18,22 @@ const STALE = new Set<number>([
   ErrorCode.ILLEGAL_GENERATION,
   ErrorCode.UNKNOWN_MEMBER_ID,
   ErrorCode.FENCED_INSTANCE_ID,
-  ErrorCode.REBALANCE_IN_PROGRESS,
 ])
+
+/**
+ * REBALANCE_IN_PROGRESS is not stale: the coordinator answers it while the
+ * generation this member just joined waits for its leader's assignment
+ * (CompletingRebalance). A cooperative member keeps its partitions through
+ * that wait, and a close or a revoke that lands in it has offsets that only
+ * this member can commit: dropping them made the partitions' next owners
+ * redo everything since the last interval commit. Such offsets are sent
+ * again, with the member's identity read again, once the wait is likely
+ * over: after 50, 100, 200, 400, 800 ms (1.55 s at most). The same for
+ * ILLEGAL_GENERATION when the member has itself joined the newer generation
+ * meanwhile (the commit crossed its JoinGroup answer).
+ */
+const REBALANCE_WAITS = 5
+const REBALANCE_WAIT_MS = 50
 
 /** A commit that failed with one of these is tried again, a few times, within a request timeout. */
 const RETRIABLE = new Set<number>([
@@ -48,13 +62,16 @@ export interface CommitResult {
  * finished — when it has moved: on an interval, and when asked (revoke,
  * close, `before-process`). Commits carry the generation and member id, so
  * one from before a rebalance is refused by the coordinator and dropped
- * here, never retried into a newer generation's offsets. One commit is in
- * flight at a time; asks meanwhile coalesce into the next.
+ * here, never retried into a newer generation's offsets (a commit that
+ * meets a rebalance being completed waits for it instead, see below). One
+ * commit is in flight at a time; asks meanwhile coalesce into the next.
  */
 export class Committer {
   private timer: TimerHandle | undefined
   private running: Promise<void> | undefined
-  private again = false
+  /** What was asked while a commit was in flight (every partition, or these), and the commit that will do it. */
+  private asked: ReadonlySet<PartitionState> | 'all' | undefined
+  private next: Promise<void> | undefined
   private stopped = false
   commits = 0
   latencyTotalMs = 0
@@ -86,11 +103,19 @@ export class Committer {
   /** Commits what has moved (of `only`, or every partition); resolves when that is done or dropped. */
   async commit(only?: ReadonlySet<PartitionState>): Promise<void> {
     if (this.running) {
-      this.again = true
-      await this.running
-      if (!this.again) return
+      // the next commit covers every ask made meanwhile, and each asker waits for it: a revoke
+      // and a close asking at once both see their partitions committed before they go on
+      this.asked =
+        only === undefined || this.asked === 'all' ? 'all' : new Set([...(this.asked ?? []), ...only])
+      const next = () => {
+        const asked = this.asked
+        this.asked = undefined
+        this.next = undefined
+        return this.commit(asked === 'all' ? undefined : asked)
+      }
+      this.next ??= this.running.then(next, next)
+      return this.next
     }
-    this.again = false
     this.running = this.commitOnce(only).finally(() => {
       this.running = undefined
     })
@@ -98,7 +123,7 @@ export class Committer {
   }
 
   private async commitOnce(only?: ReadonlySet<PartitionState>): Promise<void> {
-    const identity = this.identity()
+    let identity = this.identity()
     if (!identity) return
     const moved: Pending[] = []
     for (const state of this.states()) {
@@ -111,11 +136,30 @@ export class Committer {
     const started = this.clock.now()
     const accepted: Pending[] = []
     let pending = moved
+    let waits = 0
     for (let attempt = 1; attempt <= ATTEMPTS && pending.length > 0; attempt++) {
       try {
         const answer = await this.send(identity, pending)
         accepted.push(...answer.accepted)
         pending = answer.retry
+        if (answer.rebalancing.length > 0 && waits < REBALANCE_WAITS) {
+          await new Promise<void>((resolve) => this.clock.setTimeout(resolve, REBALANCE_WAIT_MS << waits++))
+          // the join the coordinator was completing has answered by now: commit as its generation
+          const now = this.identity()
+          if (!now || now.memberId !== identity.memberId) break
+          identity = now
+          // only partitions this member still holds: one lost meanwhile may be another's by now
+          const held = new Set(this.states())
+          pending = [...pending, ...answer.rebalancing.filter((m) => held.has(m.state))]
+          // waiting out a rebalance is not a failed attempt
+          attempt--
+          continue
+        }
+        for (const m of answer.rebalancing) {
+          this.logger.debug(
+            `group ${identity.groupId}: commit of ${m.state.topic}[${m.state.partition}] dropped, the rebalance did not end`,
+          )
+        }
         if (pending.length === 0) break
       } catch (error) {
         this.cluster.recover(error, 'find-coordinator', { group: identity.groupId })
@@ -141,11 +185,17 @@ export class Committer {
     })
   }
 
+  /** Whether this member has joined a later generation than `identity`'s since (the same member id). */
+  private rejoined(identity: CommitIdentity): boolean {
+    const now = this.identity()
+    return now !== undefined && now.memberId === identity.memberId && now.generationId > identity.generationId
+  }
+
   /** One OffsetCommit; returns the partitions the coordinator took and those worth sending again. */
   private async send(
     identity: CommitIdentity,
     moved: readonly Pending[],
-  ): Promise<{ accepted: Pending[]; retry: Pending[] }> {
+  ): Promise<{ accepted: Pending[]; retry: Pending[]; rebalancing: Pending[] }> {
     const byTopic = new Map<string, Pending[]>()
     for (const m of moved) byTopic.set(m.state.topic, [...(byTopic.get(m.state.topic) ?? []), m])
     const coordinator = await this.cluster.coordinator(identity.groupId)
@@ -171,6 +221,7 @@ export class Committer {
     )
     const accepted: Pending[] = []
     const retry: Pending[] = []
+    const rebalancing: Pending[] = []
     for (const t of answer.topics) {
       for (const p of t.partitions) {
         const m = byTopic.get(t.name)?.find((x) => x.state.partition === p.partitionIndex)
@@ -178,6 +229,12 @@ export class Committer {
         if (p.errorCode === ErrorCode.NONE) {
           if (m.offset > m.state.committed) m.state.committed = m.offset
           accepted.push(m)
+        } else if (p.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) {
+          rebalancing.push(m)
+        } else if (p.errorCode === ErrorCode.ILLEGAL_GENERATION && this.rejoined(identity)) {
+          // the commit crossed this member's own join into the next generation: it still holds
+          // the partition (it declared it owned, or gave it up only once this commit is done)
+          rebalancing.push(m)
         } else if (STALE.has(p.errorCode)) {
           this.logger.debug(
             `group ${identity.groupId}: commit from generation ${identity.generationId} dropped (${new KafkaError(p.errorCode).type})`,
@@ -191,6 +248,11 @@ export class Committer {
         }
       }
     }
-    return { accepted, retry }
+    for (const m of rebalancing) {
+      this.logger.debug(
+        `group ${identity.groupId}: commit of ${m.state.topic}[${m.state.partition}] waits out a rebalance`,
+      )
+    }
+    return { accepted, retry, rebalancing }
   }
 }

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events'
 import { type Clock, sleep, systemClock } from '../../flow/clock.js'
 import type { ApiDefinition } from '../../protocol/api.js'
 import { ErrorCode, KafkaError } from '../../protocol/error-codes.js'
+import { decodeResponse } from '../../protocol/frames.js'
 import { Apis } from '../../protocol/messages/index.js'
 import type { MessageInput, MessageOf } from '../../protocol/schema.js'
 import type { ResolvedKafkaOptions } from '../client-options.js'
@@ -16,7 +17,7 @@ import { type BrokerAddress, formatAddress } from '../network/broker-address.js'
 import type { BrokerConnection, RequestOptions } from '../network/broker-connection.js'
 import { type ConnectionLane, ConnectionPool } from '../network/connection-pool.js'
 import { raceDeadline } from './deadline.js'
-import { type BrokerNode, MetadataCache, type TopicMetadata } from './metadata-cache.js'
+import { type BrokerNode, checkMetadataAnswer, MetadataCache, type TopicMetadata } from './metadata-cache.js'
 import { type Recovery, RetryPolicy } from './retry-policy.js'
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
@@ -271,11 +272,12 @@ export class Cluster {
     const version = connection.versions!.version(Apis.Metadata)
     const list =
       topics === 'all' ? (version === 0 ? [] : null) : topics.map((name) => ({ name, topicId: ZERO_UUID }))
-    const answer = await connection.request(Apis.Metadata, {
-      topics: list,
-      allowAutoTopicCreation,
-      includeTopicAuthorizedOperations: false,
-    })
+    const answer = await connection.request(
+      Apis.Metadata,
+      { topics: list, allowAutoTopicCreation, includeTopicAuthorizedOperations: false },
+      // checked as part of decoding: an answer that fails closes its connection like any malformed one
+      { decode: (frame, v) => checkMetadataAnswer(decodeResponse(Apis.Metadata, v, frame).body) },
+    )
     const errors = this.metadata.update(answer, this.clock.now())
     if (topics === 'all') {
       this.metadata.retainOnly(new Set(answer.topics.flatMap((t) => (t.name === null ? [] : [t.name]))))

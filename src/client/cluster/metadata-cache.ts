@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { MetadataResponse } from '../../protocol/messages/metadata.js'
+import { ProtocolError } from '../../protocol/protocol-error.js'
 import type { MessageOf } from '../../protocol/schema.js'
 
 /** A broker as metadata lists it. */
@@ -32,6 +33,35 @@ export interface TopicMetadata {
 }
 
 type MetadataAnswer = MessageOf<typeof MetadataResponse>
+
+/**
+ * Checks a Metadata answer before anything is taken from it: each topic the
+ * cache would keep lists its partitions 0..n-1, each once, in any order (a
+ * Kafka broker lists every partition of a topic it answers for, leaderless
+ * ones included). Partition indexes become array positions and the array's
+ * length is every caller's partition count, so one mutated index (2^31 - 1,
+ * say) would otherwise make a topic of two billion partitions: a sparse array
+ * that `some`/`find` walk for tens of seconds, and partitioners and assignors
+ * that allocate per partition. The check costs one byte per partition listed,
+ * bounded by the answer's own size. Throws ProtocolError.
+ */
+export function checkMetadataAnswer<T extends MetadataAnswer>(answer: T): T {
+  for (const t of answer.topics) {
+    if (t.name === null || t.errorCode !== ErrorCode.NONE) continue
+    const count = t.partitions.length
+    const seen = new Uint8Array(count)
+    for (const p of t.partitions) {
+      const index = p.partitionIndex
+      if (!Number.isInteger(index) || index < 0 || index >= count || seen[index] === 1) {
+        throw new ProtocolError(
+          `metadata of topic ${t.name} lists partition ${index}${seen[index] === 1 ? ' twice' : ''} among ${count} partitions`,
+        )
+      }
+      seen[index] = 1
+    }
+  }
+  return answer
+}
 
 interface CachedTopic {
   topic: TopicMetadata
@@ -97,9 +127,11 @@ export class MetadataCache {
   /**
    * Takes in a Metadata answer. Topics it lists without error replace their
    * cached entry (epochs permitting); topics it says do not exist are
-   * dropped. Returns each listed topic's error code.
+   * dropped. Returns each listed topic's error code. An answer that fails
+   * `checkMetadataAnswer` is refused whole (ProtocolError), nothing taken in.
    */
   update(answer: MetadataAnswer, now: number): Map<string, number> {
+    checkMetadataAnswer(answer)
     if (answer.brokers.length > 0) {
       this.brokerMap = new Map(
         answer.brokers.map((b) => [b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack }]),
@@ -141,9 +173,7 @@ export class MetadataCache {
         partitions[p.partitionIndex] = older ? cached : incoming
       }
       const topic: TopicMetadata = { name: t.name, topicId: t.topicId, isInternal: t.isInternal, partitions }
-      // a partition missing from the answer leaves a hole; such a topic is not trusted
-      const complete = partitions.length === t.partitions.length
-      this.topicMap.set(t.name, { topic, fetchedAt: now, stale: !complete })
+      this.topicMap.set(t.name, { topic, fetchedAt: now, stale: false })
     }
     return errors
   }

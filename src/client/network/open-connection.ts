@@ -96,7 +96,11 @@ async function negotiateVersions(connection: BrokerConnection): Promise<ApiVersi
     })
   }
   if (answer.errorCode !== ErrorCode.NONE) throw new KafkaError(answer.errorCode, { api: 'ApiVersions' })
-  return new ApiVersionTable(answer.apiKeys, connection.address)
+  const table = new ApiVersionTable(answer.apiKeys, connection.address)
+  // every use of a connection starts from Metadata: one whose broker speaks no version of it
+  // (or whose answer was damaged on the way) is refused now, not kept open for every lookup to fail on
+  table.version(Apis.Metadata)
+  return table
 }
 
 async function dialWithin(

@@ -74,6 +74,9 @@ export class Sender {
   private readonly waitingForMetadata = new Map<PartitionQueue, number>()
   private readonly staleTopics = new Set<string>()
   private refreshing = false
+  /** Refreshes failed in a row, and when the next may start: a failed refresh is retried after a backoff. */
+  private refreshFailures = 0
+  private refreshRetryAt = 0
   private lastMetadataAt: number
   private stopped = false
 
@@ -407,8 +410,19 @@ export class Sender {
     }
   }
 
+  /**
+   * Refreshes the topics some queue waits on, one refresh at a time. After a
+   * failure the next waits out a backoff that grows with each failure in a
+   * row: a refresh can fail without any I/O (a connection whose broker
+   * speaks no Metadata version of ours), and retrying at once from the wake
+   * that follows would spin in microtasks, starving the event loop.
+   */
   private refreshStaleMetadata(): void {
     if (this.refreshing || this.staleTopics.size === 0 || this.stopped) return
+    if (this.clock.now() < this.refreshRetryAt) {
+      this.setTimer(this.refreshRetryAt)
+      return
+    }
     const topics = [...this.staleTopics]
     this.staleTopics.clear()
     this.refreshing = true
@@ -416,13 +430,17 @@ export class Sender {
       .refreshMetadata(topics)
       .then(
         () => {
+          this.refreshFailures = 0
+          this.refreshRetryAt = 0
           this.metadataGeneration++
           this.lastMetadataAt = this.clock.now()
         },
         () => {
-          // nobody answered: ask again after a backoff
+          // nobody answered, or not usefully: ask again after a backoff
           for (const t of topics) this.staleTopics.add(t)
-          this.setTimer(this.clock.now() + this.cluster.retry.delay(1))
+          this.refreshFailures++
+          this.refreshRetryAt = this.clock.now() + this.cluster.retry.delay(this.refreshFailures)
+          this.setTimer(this.refreshRetryAt)
         },
       )
       .finally(() => {

@@ -1,9 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { UnsupportedVersionError } from '../../../src/client/errors.js'
 import { encodeResponse } from '../../../src/protocol/frames.js'
 import { Apis } from '../../../src/protocol/messages/index.js'
 import { ProtocolError } from '../../../src/protocol/protocol-error.js'
 import { ClientHarness } from '../support/client-for.js'
-import { type FakeBroker, type Reply, startFakeBroker } from '../support/fake-broker.js'
+import {
+  type FakeBroker,
+  type FakeBrokerOptions,
+  type Reply,
+  startFakeBroker,
+} from '../support/fake-broker.js'
 
 const clients = new ClientHarness()
 const fakes: FakeBroker[] = []
@@ -12,8 +18,8 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((f) => f.close()))
 })
 
-async function fake(reply: Reply) {
-  const f = await startFakeBroker(reply)
+async function fake(reply: Reply, options?: FakeBrokerOptions) {
+  const f = await startFakeBroker(reply, options)
   fakes.push(f)
   return f
 }
@@ -85,5 +91,43 @@ describe('a broker that answers badly', () => {
       )
       expect(['ProtocolError', 'KafkaError', 'OperationTimeoutError', 'ok']).toContain(outcome)
     }
+  })
+
+  it('refuses a Metadata answer whose partition index its partition count cannot hold, and recovers', async () => {
+    // one mutated byte of a real answer: partition 0 of a one-partition topic listed as 2^31 - 1;
+    // cached, it was a sparse array of two billion partitions that every later lookup walked
+    let answers = 0
+    const orders = (partitionIndex: number) => ({
+      name: 'orders',
+      topicId: '11111111-1111-1111-1111-111111111111',
+      partitions: [{ partitionIndex, leaderId: 1, replicaNodes: [1], isrNodes: [1] }],
+    })
+    const broker = await fake(() => null, {
+      topics: (requested) => (requested.length === 0 ? [] : [orders(++answers === 1 ? 0x7fffffff : 0)]),
+    })
+    const admin = clients.admin({ brokers: broker.bootstrap })
+    const error = await admin.describeTopics(['orders']).catch((e) => e)
+    expect(error.name).toBe('AdminError')
+    const [failure] = error.failures
+    expect(failure.item).toBe('orders')
+    expect(failure.error).toBeInstanceOf(ProtocolError)
+    expect(failure.error.message).toMatch(
+      /malformed Metadata v\d+ response: .*partition 2147483647 among 1 partitions/,
+    )
+    const [topic] = await admin.describeTopics(['orders'])
+    expect(topic.partitions.map((p) => p.partition)).toEqual([0])
+    // the bad answer closed its connection
+    expect(broker.accepted).toBe(2)
+  }, 10_000)
+
+  it('refuses at the handshake a broker whose ApiVersions lists no Metadata version, closing the connection', async () => {
+    // a damaged ApiVersions answer looks just like this; kept open, every metadata lookup failed on it
+    const broker = await fake(() => null, { apis: [Apis.ApiVersions, Apis.DescribeCluster] })
+    const admin = clients.admin({ brokers: broker.bootstrap, connectionTimeoutMs: 1_000 })
+    const error = await admin.describeCluster().catch((e) => e)
+    expect(error).toBeInstanceOf(UnsupportedVersionError)
+    expect(error.message).toMatch(/serves Metadata none/)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(broker.open).toBe(0)
   })
 })

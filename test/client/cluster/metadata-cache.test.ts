@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MetadataCache } from '../../../src/client/cluster/metadata-cache.js'
 import { ErrorCode } from '../../../src/protocol/error-codes.js'
+import { ProtocolError } from '../../../src/protocol/protocol-error.js'
 
 const ID = '11111111-1111-1111-1111-111111111111'
 
@@ -59,5 +60,25 @@ describe('MetadataCache', () => {
     expect(errors.get('orders')).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
     expect(cache.topic('orders')).toBeUndefined()
     expect(cache.brokers.map((b) => b.port)).toEqual([9001, 9002])
+  })
+
+  it('refuses an answer whose partition indexes are not 0..n-1, each once, and keeps what it had', () => {
+    const cache = new MetadataCache()
+    cache.update(answer(1, 0), 0)
+    const withIndexes = (...indexes: number[]) => {
+      const a = answer(2, 1)
+      const [p] = a.topics[0].partitions
+      a.topics[0].partitions = indexes.map((partitionIndex) => ({ ...p, partitionIndex }))
+      return a
+    }
+    for (const indexes of [[0x7fffffff], [-1], [1], [0, 0], [0, 2]]) {
+      expect(() => cache.update(withIndexes(...indexes), 10), `indexes ${indexes}`).toThrow(ProtocolError)
+    }
+    expect(cache.topic('orders')?.partitions).toHaveLength(1)
+    expect(cache.topic('orders')?.partitions[0]).toMatchObject({ leaderId: 1 })
+    expect(cache.topicsLedBy(1)).toEqual(['orders'])
+    // in any order is fine
+    cache.update(withIndexes(1, 0), 20)
+    expect(cache.topic('orders')?.partitions.map((p) => p.partition)).toEqual([0, 1])
   })
 })

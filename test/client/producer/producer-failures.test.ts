@@ -3,7 +3,7 @@ import { type RunningBroker, startBroker } from '../../../src/broker/index.js'
 import type { Cluster } from '../../../src/client/cluster/cluster.js'
 import { DeliveryTimeoutError } from '../../../src/client/producer/producer-errors.js'
 import { ManualClock } from '../../../src/flow/manual-clock.js'
-import { KafkaError } from '../../../src/index.js'
+import { KafkaError, UnsupportedVersionError } from '../../../src/index.js'
 import { ClientHarness } from '../support/client-for.js'
 import { rawCluster } from '../support/raw-client.js'
 import { readPartition } from '../support/read-back.js'
@@ -58,6 +58,34 @@ describe('producer failures, rate and serializers', () => {
     expect(stored.map((r) => r.value)).toEqual(['a', 'b', 'c', 'd'])
     // the new epoch starts its sequences at 0 again
     expect(stored[1].baseSequence).toBe(0)
+  })
+
+  it('backs off between metadata refreshes that fail at once, instead of spinning on them', async () => {
+    const p = clients.producer({ brokers: broker.bootstrap }, { lingerMs: 0, deliveryTimeoutMs: 5_000 })
+    const t = topic()
+    await p.send({ topic: t, value: 'first' })
+    // a refresh that fails without any I/O (as on a connection whose broker lists no Metadata
+    // version), for 300 ms; before, the sender asked again from the wake that followed each
+    // failure, a microtask loop that kept the event loop from running anything else
+    const cluster = (p as unknown as { cluster: Cluster }).cluster
+    const refresh = cluster.refreshMetadata.bind(cluster)
+    const failUntil = Date.now() + 300
+    let failed = 0
+    cluster.refreshMetadata = (...args) => {
+      if (Date.now() >= failUntil) return refresh(...args)
+      failed++
+      return Promise.reject(
+        new UnsupportedVersionError('Metadata', 'nowhere', { min: 0, max: 12 }, undefined),
+      )
+    }
+    broker.faults.failNext('Produce', 'NOT_LEADER_OR_FOLLOWER', { topic: t, partition: 0, times: 1 })
+    const timer = Date.now()
+    const sent = await p.send({ topic: t, value: 'after the refreshes' })
+    expect(sent.offset).toBe(1n)
+    expect(Date.now() - timer).toBeGreaterThanOrEqual(250)
+    // backoffs of 20 ms doubling to 200 ms (the harness's retry settings): a handful in 300 ms
+    expect(failed).toBeGreaterThan(0)
+    expect(failed).toBeLessThan(20)
   })
 
   it('paces records to the rate limit', async () => {

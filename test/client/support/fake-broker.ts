@@ -1,7 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net'
+import type { ApiDefinition } from '../../../src/protocol/api.js'
 import { FrameSplitter } from '../../../src/protocol/frame-splitter.js'
 import { decodeRequest, encodeResponse, readRequestPrefix } from '../../../src/protocol/frames.js'
-import { Apis, apiByKey } from '../../../src/protocol/messages/index.js'
+import { Apis } from '../../../src/protocol/messages/index.js'
 
 /**
  * A server on 127.0.0.1 that speaks just enough Kafka to be bootstrapped
@@ -14,14 +15,27 @@ export interface FakeBroker {
   readonly bootstrap: string
   /** Connections accepted so far. */
   readonly accepted: number
+  /** Connections still open. */
+  readonly open: number
   close(): Promise<void>
 }
 
 export type Reply = (request: { apiKey: number; apiVersion: number; correlationId: number }) => Buffer | null
 
+export interface FakeBrokerOptions {
+  /**
+   * The topics a Metadata answer lists, given the names asked for (none at
+   * bootstrap); by default none. Partitions need only the fields the test
+   * cares about: the rest take their schema defaults.
+   */
+  topics?: (requested: readonly string[]) => readonly object[]
+  /** The APIs its ApiVersions answer lists; by default those it serves. */
+  apis?: readonly ApiDefinition[]
+}
+
 const SERVED = [Apis.ApiVersions, Apis.Metadata, Apis.DescribeCluster, Apis.ListGroups]
 
-export async function startFakeBroker(reply: Reply): Promise<FakeBroker> {
+export async function startFakeBroker(reply: Reply, options: FakeBrokerOptions = {}): Promise<FakeBroker> {
   const sockets = new Set<Socket>()
   let accepted = 0
   let port = 0
@@ -36,19 +50,20 @@ export async function startFakeBroker(reply: Reply): Promise<FakeBroker> {
         const prefix = readRequestPrefix(frame)
         const { apiKey, apiVersion, correlationId } = prefix
         if (apiKey === Apis.ApiVersions.key) {
-          const apiKeys = SERVED.map((api) => {
+          const apiKeys = (options.apis ?? SERVED).map((api) => {
             const [min, max] = api.request.validVersions.split('-').map(Number)
             return { apiKey: api.key, minVersion: min, maxVersion: max }
           })
           socket.write(encodeResponse(Apis.ApiVersions, apiVersion, correlationId, { apiKeys }))
         } else if (apiKey === Apis.Metadata.key) {
-          decodeRequest(apiByKey(apiKey)!, frame)
+          const { body } = decodeRequest(Apis.Metadata, frame)
+          const requested = (body.topics ?? []).flatMap((t) => (t.name === null ? [] : [t.name]))
           socket.write(
             encodeResponse(Apis.Metadata, apiVersion, correlationId, {
               brokers: [{ nodeId: 1, host: '127.0.0.1', port, rack: null }],
               clusterId: 'fake',
               controllerId: 1,
-              topics: [],
+              topics: (options.topics?.(requested) ?? []) as never,
             }),
           )
         } else {
@@ -66,6 +81,9 @@ export async function startFakeBroker(reply: Reply): Promise<FakeBroker> {
     bootstrap: `127.0.0.1:${port}`,
     get accepted() {
       return accepted
+    },
+    get open() {
+      return sockets.size
     },
     close: async () => {
       for (const s of sockets) s.destroy()

@@ -465,6 +465,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     for (const s of states) s.revoked = true
     this.dispatcher?.forget(states)
     for (const s of states) s.dropQueued()
+    this.fetcher?.roomFreed()
     if (type === 'revoked') {
       await this.dispatcher?.drain(states, this.options.revokeDrainMs)
       await this.committer?.commit(states)
@@ -615,6 +616,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       finished: () => {
         const full = this.usage.full
         if (this.wasFull && !full) this.fetcher?.wake()
+        else this.fetcher?.roomFreed()
         this.wasFull = full
       },
       deadLetter: (records, state, error, attempts) => this.deadLetter(records, state, error, attempts),

@@ -63,4 +63,42 @@ describe('consumer budget filled while nothing finishes', () => {
     await running
     expect(processed).toBe(records)
   })
+
+  it('sizes each fetch to what its records will count, so small records do not overshoot the budget', async () => {
+    // a record this small takes ~17 bytes in its batch but counts ~470 once decoded: a fetch of
+    // the room left in wire bytes brought twenty times that room. Batches of 1 KiB (~60 records,
+    // ~28 KiB counted) keep the one batch a broker returns whatever the size asked small
+    const topic = 'budget-small-records'
+    await clients.admin({ brokers: broker.bootstrap }).createTopics([{ topic, partitions: 1 }])
+    const producer = clients.producer({ brokers: broker.bootstrap }, { lingerMs: 5, batchBytes: 1024 })
+    await Promise.all(
+      Array.from({ length: 20_000 }, (_, i) => producer.send({ topic, key: `k${i % 100}`, value: `v${i}` })),
+    )
+    const budget = 256 * 1024
+    const consumer = clients.kafka({ brokers: broker.bootstrap }).consumer({
+      groupId: 'budget-small-records',
+      topics: [topic],
+      fromBeginning: true,
+      maxBufferedBytes: budget,
+      partitionBufferBytes: 16 << 20,
+      partitionBufferRecords: 1_000_000,
+      maxBufferedRecords: 1_000_000,
+      heartbeatIntervalMs: 300,
+      sessionTimeoutMs: 6000,
+    })
+    let processed = 0
+    const running = consumer.run(async () => {
+      processed++
+      if (processed % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 1))
+    })
+    let peak = 0
+    while (processed < 20_000) {
+      peak = Math.max(peak, consumer.metrics().bufferedBytes)
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    await consumer.close()
+    await running
+    // the budget plus about one answer sized to the room left (before: 1.9 MiB, the first answer)
+    expect(peak).toBeLessThan(2 * budget)
+  })
 })

@@ -31,6 +31,13 @@ export interface FetchSettings {
 /** Fetch v13+ names topics by id; v12 is served by every Kafka from 2.8 to 4.x and by the embedded broker. */
 const FETCH_MAX_VERSION = 12
 
+/**
+ * Before the first answer, assume records of ~15 bytes each (a small record
+ * in a large batch), so that the first answer cannot bring many times the
+ * budget; larger records make a small first fetch, then are measured.
+ */
+const INITIAL_COST_PER_WIRE_BYTE = 32
+
 /** Partition errors that mean the leader is elsewhere (or not known yet): refresh metadata, then fetch again. */
 const MOVED = new Set<number>([
   ErrorCode.NOT_LEADER_OR_FOLLOWER,
@@ -47,8 +54,9 @@ const MOVED = new Set<number>([
  * broker, on a connection of its own, for that leader's partitions that are
  * fetchable (assigned, not paused by the application, the breaker or their
  * buffer, position known). The answer's size is cut to what the consumer's
- * buffer budget has left, so memory never passes maxBufferedBytes by more
- * than one answer. A loop ends when its broker leads nothing fetchable;
+ * buffer budget has left, in what its records will count once decoded, so
+ * memory never passes maxBufferedBytes by more than one answer (or one
+ * record batch: a broker returns the first whole, whatever the size asked). A loop ends when its broker leads nothing fetchable;
  * `wake()` starts it again.
  */
 export class Fetcher {
@@ -56,6 +64,15 @@ export class Fetcher {
   private stopped = false
   private readonly abort = new AbortController()
   private refreshing: Promise<unknown> | undefined
+  /** A loop ended, or none started, because the buffers had no room: `roomFreed()` starts them again. */
+  private waitingForRoom = false
+  /**
+   * What a fetched byte counts against the budget once decoded, from the
+   * last answer with records: a small record's objects count several times
+   * its bytes on the wire (a compressed one more still), so a fetch sized
+   * in wire bytes to the room left would bring several times that room.
+   */
+  private costPerWireByte = INITIAL_COST_PER_WIRE_BYTE
 
   constructor(
     private readonly cluster: Cluster,
@@ -69,6 +86,12 @@ export class Fetcher {
   /** Looks for fetchable partitions and starts a loop for each leader that has some and none yet. */
   wake(): void {
     if (this.stopped) return
+    // with no room a loop would end at once and its end wake again: a microtask loop that starves
+    // the event loop (records dropped by an overflow strategy keep partitions fetchable when full)
+    if (this.usage.roomBytes <= 0) {
+      this.waitingForRoom = true
+      return
+    }
     for (const state of this.host.partitions()) {
       if (!state.fetchable) continue
       const leader = this.leaderOf(state)
@@ -80,6 +103,13 @@ export class Fetcher {
       })
       this.loops.set(leader, loop)
     }
+  }
+
+  /** Records finished or were dropped: starts the loops again if they stopped for room and there is some now. */
+  roomFreed(): void {
+    if (!this.waitingForRoom || this.usage.roomBytes <= 0) return
+    this.waitingForRoom = false
+    this.wake()
   }
 
   /** Stops every loop; resolves once none is left. */
@@ -118,7 +148,10 @@ export class Fetcher {
       const states = [...this.host.partitions()].filter((s) => s.fetchable && this.leaderOf(s) === nodeId)
       if (states.length === 0) return
       const room = this.usage.roomBytes
-      if (room <= 0) return
+      if (room <= 0) {
+        this.waitingForRoom = true
+        return
+      }
       const outcome = await this.fetchOnce(nodeId, states, room)
       if (outcome === 'ok') failures = 0
       else {
@@ -144,7 +177,16 @@ export class Fetcher {
       s.fetching = true
       byTopic.set(s.topic, [...(byTopic.get(s.topic) ?? []), s])
     }
-    const partitionMaxBytes = Math.max(1024, Math.min(this.settings.partitionMaxBytes, room))
+    const wireRoom = Math.floor(room / this.costPerWireByte)
+    const partitionMaxBytes = (s: PartitionState) =>
+      Math.max(
+        1024,
+        Math.min(
+          this.settings.partitionMaxBytes,
+          wireRoom,
+          Math.floor(s.fetchRoomBytes / this.costPerWireByte),
+        ),
+      )
     try {
       const connection = await this.cluster.connectionTo(nodeId, 'fetch')
       const version = Math.min(FETCH_MAX_VERSION, connection.versions!.version(Apis.Fetch))
@@ -154,7 +196,7 @@ export class Fetcher {
           replicaId: -1,
           maxWaitMs: this.settings.maxWaitMs,
           minBytes: this.settings.minBytes,
-          maxBytes: Math.max(1024, Math.min(this.settings.maxBytes, room)),
+          maxBytes: Math.max(1024, Math.min(this.settings.maxBytes, wireRoom)),
           isolationLevel: this.settings.isolationLevel,
           sessionId: 0,
           sessionEpoch: -1,
@@ -165,7 +207,7 @@ export class Fetcher {
               currentLeaderEpoch: s.leaderEpoch,
               fetchOffset: BigInt(s.position),
               logStartOffset: -1n,
-              partitionMaxBytes,
+              partitionMaxBytes: partitionMaxBytes(s),
             })),
           })),
           forgottenTopicsData: [],
@@ -177,6 +219,8 @@ export class Fetcher {
       if (answer.errorCode !== ErrorCode.NONE) throw new KafkaError(answer.errorCode, { api: 'Fetch' })
       const byKey = new Map(states.map((s) => [`${s.topic}\0${s.partition}`, s]))
       let moved = false
+      let wireBytes = 0
+      let countedBytes = 0
       for (const t of answer.responses) {
         for (const p of t.partitions) {
           const state = byKey.get(`${t.topic}\0${p.partitionIndex}`)
@@ -185,11 +229,10 @@ export class Fetcher {
             state.highWatermark = Number(p.highWatermark)
             if (!p.records || p.records.length === 0) continue
             const aborted = this.settings.isolationLevel === 1 ? (p.abortedTransactions ?? []) : null
-            this.host.fetched(
-              state,
-              decodeFetched(p.records, state.position, aborted),
-              Number(p.highWatermark),
-            )
+            const decoded = decodeFetched(p.records, state.position, aborted)
+            wireBytes += p.records.length
+            for (const r of decoded.records) countedBytes += r.size
+            this.host.fetched(state, decoded, Number(p.highWatermark))
           } else if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
             this.host.outOfRange(state)
           } else if (MOVED.has(p.errorCode)) {
@@ -204,6 +247,7 @@ export class Fetcher {
           }
         }
       }
+      if (countedBytes > 0) this.costPerWireByte = Math.max(1, countedBytes / wireBytes)
       return moved ? 'moved' : 'ok'
     } catch (error) {
       for (const s of states) s.fetching = false

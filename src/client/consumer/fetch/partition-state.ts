@@ -116,8 +116,21 @@ export class PartitionState {
   get fetchable(): boolean {
     if (this.revoked || this.userPaused || this.breakerPaused || this.position < 0 || this.fetching)
       return false
-    if (this.overflow === 'pause' || this.overflow === 'latest') return !this.bufferPaused && !this.usage.full
+    if (this.pausesWhenFull) return !this.bufferPaused && !this.usage.full
     return true
+  }
+
+  /**
+   * Bytes a fetch may bring into this partition's buffer: what is left below
+   * its limit under `pause` and `latest`, which stop fetching there; no
+   * bound of its own under the drop strategies, which drop to make room.
+   */
+  get fetchRoomBytes(): number {
+    return this.pausesWhenFull ? Math.max(0, this.maxBytes - this.bytes) : Number.POSITIVE_INFINITY
+  }
+
+  private get pausesWhenFull(): boolean {
+    return this.overflow === 'pause' || this.overflow === 'latest'
   }
 
   /**

@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { seededUint32 } from '../../src/cli/demo/seeded-random.js'
 import type { ApiDefinition } from '../../src/protocol/api.js'
 import { encodeMessage } from '../../src/protocol/codec.js'
 import { requestHeaderVersion, writeRequestHeader } from '../../src/protocol/headers.js'
@@ -81,21 +82,13 @@ export function sampleMutations(count: number, seed: number): Mutation[][] {
   return fc.sample(mutationsArbitrary, { numRuns: count, seed })
 }
 
-/** mulberry32: a small seeded generator, far cheaper per draw than fast-check and good enough for fuzzing. */
+/** A small seeded generator (mulberry32), far cheaper per draw than fast-check and good enough for fuzzing. */
 export class FastRandom {
-  private state: number
+  /** A uniform 32-bit unsigned integer. */
+  readonly uint32: () => number
 
   constructor(seed: number) {
-    this.state = seed >>> 0
-  }
-
-  /** A uniform 32-bit unsigned integer. */
-  uint32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0
-    let t = this.state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return (t ^ (t >>> 14)) >>> 0
+    this.uint32 = seededUint32(seed)
   }
 
   /** An integer in [0, n). */

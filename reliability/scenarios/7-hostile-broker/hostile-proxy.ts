@@ -1,4 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net'
+import { seededRandom } from '../../../src/cli/demo/seeded-random.js'
 import { FrameSplitter } from '../../../src/protocol/frame-splitter.js'
 
 /**
@@ -45,18 +46,6 @@ const TOTAL_WEIGHT = FATES.reduce((sum, f) => sum + WEIGHTS[f], 0)
 /** An answer held back to be sent after the next one goes out alone after this long. */
 const HOLD_MS = 50
 
-/** mulberry32: small, fast, and the same stream for the same seed. */
-function randomStream(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function sized(size: number, body: Buffer): Buffer {
   const prefix = Buffer.alloc(4)
   prefix.writeInt32BE(size)
@@ -81,7 +70,7 @@ export class HostileProxy {
   upstreamPort = 0
 
   constructor(seed: number) {
-    this.random = randomStream(seed)
+    this.random = seededRandom(seed)
     this.server = createServer((client) => this.serve(client))
   }
 

@@ -1,3 +1,5 @@
+import { seededRandom } from './seeded-random.js'
+
 /** One order event as the demo produces it (the record's value, as JSON). */
 export interface OrderEvent {
   /** Position in the run's sequence: 0, 1, 2, ... (the ledger's check that values arrive intact). */
@@ -8,18 +10,6 @@ export interface OrderEvent {
   readonly totalCents: number
   readonly currency: 'EUR' | 'USD' | 'GBP'
   readonly placedAt: number
-}
-
-/** mulberry32: a small, fast PRNG whose whole state is one 32-bit number, so a seed replays a run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const CURRENCIES = ['EUR', 'USD', 'GBP'] as const
@@ -39,7 +29,7 @@ export class OrderGenerator {
     seed: number,
     private readonly customers: number,
   ) {
-    this.random = mulberry32(seed)
+    this.random = seededRandom(seed)
   }
 
   /** Orders made so far. */

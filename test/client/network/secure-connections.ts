@@ -27,7 +27,11 @@ export function secureScenarios(targets: readonly TargetName[]): void {
   function counting(): { factory: SocketFactory; dials: () => number } {
     let dials = 0
     const base = clients.kafka({ brokers: 'x:1' }).options.socketFactory
-    return { factory: (a, o) => (dials++, base(a, o)), dials: () => dials }
+    const factory: SocketFactory = (a, o) => {
+      dials++
+      return base(a, o)
+    }
+    return { factory, dials: () => dials }
   }
 
   describeEachTarget(

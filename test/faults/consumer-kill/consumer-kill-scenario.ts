@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, expect, it } from 'vitest'
+import { seededRandom } from '../../../src/cli/demo/seeded-random.js'
 import type { Admin, Producer } from '../../../src/index.js'
 import { ClientHarness } from '../../client/support/client-for.js'
 import { describeEachTarget, type TargetName } from '../../kafka/targets.js'
@@ -41,18 +42,6 @@ export interface KillSettings {
 
 const LIFE_MS = 30_000
 const FINAL_MS = 60_000
-
-/** Deterministic for a seed (mulberry32): the same seed kills at the same points. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 const at = (r: { partition: number; offset: number }) => `${r.partition}:${r.offset}`
 
@@ -145,7 +134,7 @@ export function consumerKillScenario(targets: readonly TargetName[], settings: K
           lives.push(life)
           return { life, file }
         }
-        const next = random(seed)
+        const next = seededRandom(seed)
         const committedAtKill: Committed[] = []
         const notes: string[] = []
         for (let n = 0; n < settings.kills; n++) {

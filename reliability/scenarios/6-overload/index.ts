@@ -19,7 +19,7 @@ import { judge, quarters } from './verdict.js'
 
 /**
  * Scenario 6, overload: a producer about 100 times faster than the
- * consumer's handler for the whole window (10 minutes; 40 s short). The
+ * consumer's handler for the whole window (10 minutes; 30 s short). The
  * consumer must hold back at its buffers (RSS under its warmed-up baseline +
  * maxBufferedBytes + 10 %), the producer at its own (baseline + bufferBytes
  * + 10 %), the lag must grow at the broker instead, and nothing may be lost:
@@ -59,7 +59,7 @@ const WARM_MS = 3000
 const PRODUCER_WARM_MS = 8000
 const MiB = 1 << 20
 
-const WINDOWS = { short: { seconds: 40, lagEveryMs: 2000 }, full: { seconds: 600, lagEveryMs: 10_000 } }
+const WINDOWS = { short: { seconds: 30, lagEveryMs: 2000 }, full: { seconds: 600, lagEveryMs: 10_000 } }
 
 async function run(target: TargetName, options: RunOptions): Promise<ScenarioResult[]> {
   const began = performance.now()

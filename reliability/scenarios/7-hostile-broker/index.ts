@@ -16,7 +16,7 @@ import { FATES, HostileProxy } from './hostile-proxy.js'
 /**
  * Scenario 7, hostile broker: a Sluice admin, producer and group consumer
  * (one client process) talk to a fake broker (./hostile-proxy.ts) that
- * damages about half of its 10^5 answers (10^4 short) in every way a byte
+ * damages about half of its 10^5 answers (5,000 short) in every way a byte
  * stream can be wrong. The client must report typed errors, reconnect and
  * carry on, never crash (its process ends with code 0 and a result on
  * SIGTERM), work again once the answers are good, and keep its memory flat
@@ -26,7 +26,7 @@ import { FATES, HostileProxy } from './hostile-proxy.js'
  * do not apply (-).
  */
 
-const ANSWERS = { short: 10_000, full: 100_000 }
+const ANSWERS = { short: 5_000, full: 100_000 }
 const LIMIT_MS = { short: 240_000, full: 1_800_000 }
 /** Good answers only, after the storm: the client must get back to work on its own in this time. */
 const CALM_MS = 8000
